@@ -1,0 +1,167 @@
+package dev.governor.engine;
+
+import dev.governor.api.ActionOutcome;
+import dev.governor.engine.audit.AuditLog;
+import dev.governor.engine.camel.CamelRoutes;
+import dev.governor.engine.config.GovernorConfig;
+import dev.governor.engine.dispatch.Dispatcher;
+import dev.governor.engine.json.FactCodec;
+import dev.governor.engine.plugin.PluginRegistry;
+import dev.governor.engine.rules.ActionTypeReference;
+import dev.governor.engine.rules.CompiledRules;
+import dev.governor.engine.rules.Decision;
+import dev.governor.engine.rules.RuleCompiler;
+import dev.governor.engine.rules.RuleEngine;
+import dev.governor.engine.rules.RuleSession;
+import dev.governor.engine.sample.Samplers;
+import dev.governor.spi.ActionHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Governor: routes bring samples in as facts, rules decide, plugins act, the audit says what
+ * happened. {@link #start} checks everything it can before anything runs (plugins, their settings, the
+ * rules, the routes) and fails with a message naming what to fix; {@link #close} stops in order:
+ * routes, then rules, then actions in flight, then the audit.
+ */
+public final class Governor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Governor.class);
+
+    private final GovernorConfig config;
+    private final List<AutoCloseable> toClose;
+    private final CompiledRules rules;
+    private final RuleEngine engine;
+    private final Dispatcher dispatcher;
+    private final AuditLog audit;
+    private final CamelRoutes routes;
+
+    private Governor(GovernorConfig config, List<AutoCloseable> toClose, CompiledRules rules, RuleEngine engine,
+                     Dispatcher dispatcher, AuditLog audit, CamelRoutes routes) {
+        this.config = config;
+        this.toClose = toClose;
+        this.rules = rules;
+        this.engine = engine;
+        this.dispatcher = dispatcher;
+        this.audit = audit;
+        this.routes = routes;
+    }
+
+    /** Starts Governor with the system clock and the plugins on this class's classpath. */
+    public static Governor start(GovernorConfig config) throws Exception {
+        return start(config, Clock.systemUTC(), Governor.class.getClassLoader());
+    }
+
+    public static Governor start(GovernorConfig config, Clock clock, ClassLoader pluginClassLoader) throws Exception {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            FactCodec codec = new FactCodec(clock);
+            PluginRegistry registry = PluginRegistry.load(pluginClassLoader, config.plugins().dir());
+            started.add(registry);
+            Map<String, ActionHandler> handlers = registry.createHandlers(config.plugins().settings(), clock);
+            new LinkedHashSet<>(handlers.values()).forEach(handler -> started.add(0, handler));
+
+            CompiledRules rules = new RuleCompiler(config.engine().factRetention()).compileFolder(config.rules().dir());
+            rules.warnings().forEach(warning -> LOG.warn("{}", warning));
+            for (ActionTypeReference reference : ActionTypeReference.scan(rules.files())) {
+                if (!registry.handles(reference.type())) {
+                    LOG.warn("{}:{}: {}", reference.file(), reference.line(), registry.unhandledMessage(reference.type()));
+                }
+            }
+
+            AuditLog audit = new AuditLog(config.audit().file(), codec);
+            started.add(0, audit);
+
+            AtomicReference<RuleEngine> engineRef = new AtomicReference<>();
+            Dispatcher dispatcher = new Dispatcher(handlers, registry::unhandledMessage, config.mode(),
+                    config.actions().timeout(), config.actions().workers(), clock,
+                    (decision, outcome, took) -> onOutcome(audit, engineRef.get(), decision, outcome, took, config));
+            started.add(0, dispatcher);
+
+            RuleEngine engine = new RuleEngine(new RuleSession(rules, RuleSession.ClockMode.REALTIME),
+                    config.engine().queueCapacity(), dispatcher::dispatchAll);
+            engineRef.set(engine);
+            engine.start();
+            started.add(0, engine);
+
+            CamelRoutes routes = CamelRoutes.start(config.routes().dir(), engine, codec, Samplers.builtIn(clock), false);
+            started.add(0, routes);
+
+            LOG.info("Governor started in {} mode: {} rule(s) from {} file(s) in {}, {} route file(s) in {}, "
+                            + "action types {}, audit in {}",
+                    config.mode(), rules.ruleNames().size(), rules.files().size(), config.rules().dir(),
+                    routes.files().size(), config.routes().dir(), registry.actionTypes().keySet(), config.audit().file());
+            return new Governor(config, started, rules, engine, dispatcher, audit, routes);
+        } catch (Exception | Error e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    private static void onOutcome(AuditLog audit, RuleEngine engine, Decision decision, ActionOutcome outcome,
+                                  Duration took, GovernorConfig config) {
+        audit.record(decision, outcome, config.mode(), took);
+        if (outcome.status() == ActionOutcome.Status.FAILED) {
+            LOG.warn("Action {} {} on '{}' by rule '{}': FAILED: {}", decision.id(), outcome.type(), outcome.target(),
+                    decision.rule(), outcome.message());
+        } else {
+            LOG.info("Action {} {} on '{}' by rule '{}': {}: {}", decision.id(), outcome.type(), outcome.target(),
+                    decision.rule(), outcome.status(), outcome.message());
+        }
+        if (engine != null) {
+            try {
+                engine.accept(List.of(outcome));
+            } catch (IllegalStateException e) {
+                LOG.debug("Outcome of action {} not inserted: {}", decision.id(), e.getMessage());
+            }
+        }
+    }
+
+    public GovernorConfig config() {
+        return config;
+    }
+
+    public CompiledRules rules() {
+        return rules;
+    }
+
+    public RuleEngine engine() {
+        return engine;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public CamelRoutes routes() {
+        return routes;
+    }
+
+    @Override
+    public void close() {
+        LOG.info("Governor stopping");
+        closeAll(toClose);
+        LOG.info("Governor stopped; {} audit line(s) written this run", audit.written());
+    }
+
+    private static void closeAll(List<AutoCloseable> closeables) {
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("Stopping {} failed: {}", closeable.getClass().getSimpleName(), e.getMessage(), e);
+            }
+        }
+    }
+}

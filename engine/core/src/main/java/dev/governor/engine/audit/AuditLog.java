@@ -1,0 +1,135 @@
+package dev.governor.engine.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.governor.api.ActionOutcome;
+import dev.governor.api.Fact;
+import dev.governor.engine.config.Mode;
+import dev.governor.engine.json.FactCodec;
+import dev.governor.engine.rules.Decision;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The append-only audit: one JSON line per action, written and flushed when its outcome is known.
+ * A line says when, which rule, which action, the facts the rule matched, the mode, and what happened:
+ * <pre>{@code
+ * {"time":"...","id":7,"rule":"Warn when memory stays high","mode":"enforce",
+ *  "action":{"type":"notify.log","target":"db-1","params":{...},"reason":"..."},
+ *  "facts":[{"type":"HostSample","host":"db-1",...}],
+ *  "status":"APPLIED","message":"logged at WARN","durationMs":1}
+ * }</pre>
+ * A failed write is logged and counted; it never stops the loop.
+ */
+public final class AuditLog implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+
+    private final Path file;
+    private final FactCodec codec;
+    private final ObjectMapper mapper = FactCodec.mapper();
+    private final BufferedWriter writer;
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+
+    public AuditLog(Path file, FactCodec codec) throws IOException {
+        this.file = file;
+        this.codec = codec;
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    /** Writes the line for one action and its outcome. */
+    public void record(Decision decision, ActionOutcome outcome, Mode mode, Duration took) {
+        String line;
+        try {
+            line = mapper.writeValueAsString(entry(decision, outcome, mode, took));
+        } catch (IOException | RuntimeException e) {
+            failures.incrementAndGet();
+            LOG.error("Could not write the audit entry for action {} ({} on {}): {}", decision.id(),
+                    decision.action().type(), decision.action().target(), e.getMessage(), e);
+            return;
+        }
+        synchronized (this) {
+            try {
+                writer.write(line);
+                writer.write('\n');
+                writer.flush();
+                written.incrementAndGet();
+            } catch (IOException e) {
+                failures.incrementAndGet();
+                LOG.error("Could not append to the audit file {}: {}; the entry was: {}", file, e.getMessage(), line);
+            }
+        }
+    }
+
+    ObjectNode entry(Decision decision, ActionOutcome outcome, Mode mode, Duration took) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("time", outcome.at().toString());
+        node.put("id", decision.id());
+        node.put("rule", decision.rule());
+        node.put("mode", mode.text());
+        node.set("action", mapper.valueToTree(outcome.action()));
+        ArrayNode facts = node.putArray("facts");
+        for (Object fact : decision.facts()) {
+            facts.add(factNode(fact));
+        }
+        node.put("decidedAt", decision.at().toString());
+        node.put("status", outcome.status().name());
+        node.put("message", outcome.message());
+        node.put("durationMs", took.toMillis());
+        return node;
+    }
+
+    private JsonNode factNode(Object fact) {
+        if (fact instanceof Fact known) {
+            return codec.toJson(known);
+        }
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("type", fact == null ? "null" : fact.getClass().getSimpleName());
+        try {
+            node.set("value", mapper.valueToTree(fact));
+        } catch (IllegalArgumentException e) {
+            node.put("value", String.valueOf(fact));
+        }
+        return node;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Lines written since start. */
+    public long written() {
+        return written.get();
+    }
+
+    /** Entries that could not be written since start. */
+    public long failures() {
+        return failures.get();
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            writer.close();
+        } catch (IOException e) {
+            LOG.error("Could not close the audit file {}: {}", file, e.getMessage());
+        }
+    }
+}

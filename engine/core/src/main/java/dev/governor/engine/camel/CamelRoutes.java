@@ -1,0 +1,120 @@
+package dev.governor.engine.camel;
+
+import dev.governor.engine.FactSink;
+import dev.governor.engine.json.FactCodec;
+import dev.governor.engine.sample.SamplerFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.main.DefaultMainShutdownStrategy;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Camel Main with the routes of a folder ({@code *.yaml}, Camel YAML DSL) and Governor's two
+ * components bound: {@code governor} (facts in) and {@code governor-sample} (sources).
+ */
+public final class CamelRoutes implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CamelRoutes.class);
+
+    private final Main main;
+    private final SampleComponent samples;
+    private final List<Path> files;
+
+    private CamelRoutes(Main main, SampleComponent samples, List<Path> files) {
+        this.main = main;
+        this.samples = samples;
+        this.files = files;
+    }
+
+    /** The {@code *.yaml} files directly in {@code dir}, sorted; an error when the folder is missing. */
+    public static List<Path> routeFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(dir + ": no such folder: expected a folder of Camel YAML routes (routes.dir)");
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.filter(p -> {
+                String name = p.getFileName().toString();
+                return (name.endsWith(".yaml") || name.endsWith(".yml")) && Files.isRegularFile(p);
+            }).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /**
+     * Starts Camel with every route in {@code routesDir}.
+     *
+     * @param once true to start only the sampling routes and poll each once ({@code governor sample --once})
+     */
+    public static CamelRoutes start(Path routesDir, FactSink sink, FactCodec codec, Map<String, SamplerFactory> samplers,
+                                    boolean once) throws Exception {
+        List<Path> files = routeFiles(routesDir);
+        if (files.isEmpty()) {
+            LOG.warn("No routes in {}: Governor receives no samples", routesDir);
+        }
+        SampleComponent samples = new SampleComponent(samplers, once);
+        Main main = new Main();
+        if (main.getShutdownStrategy() instanceof DefaultMainShutdownStrategy strategy) {
+            // Governor stops Camel itself, in order: routes first, then the engine, then the actions.
+            strategy.disableHangupSupport();
+        }
+        main.bind(FactsComponent.NAME, new FactsComponent(sink, codec));
+        main.bind(SampleComponent.NAME, samples);
+        main.configure().withJmxEnabled(false);
+        main.configure().withBasePackageScanEnabled(false);
+        main.configure().withRoutesReloadEnabled(false);
+        main.configure().withAutoStartup(!once);
+        main.configure().withName("governor");
+        String dir = routesDir.toAbsolutePath().normalize().toString();
+        main.configure().withRoutesIncludePattern(files.isEmpty() ? "" : "file:" + dir + "/*.yaml,file:" + dir + "/*.yml");
+        CamelRoutes routes = new CamelRoutes(main, samples, files);
+        try {
+            main.start();
+        } catch (Exception e) {
+            routes.close();
+            throw e;
+        }
+        return routes;
+    }
+
+    /** Starts every sampling route, waits until each has sampled once, up to the timeout. */
+    public boolean sampleOnce(long timeout, TimeUnit unit) throws Exception {
+        CamelContext context = main.getCamelContext();
+        List<Route> sampling = context.getRoutes().stream()
+                .filter(route -> route.getEndpoint() instanceof SampleEndpoint)
+                .toList();
+        samples.expectFirstPolls(sampling.size());
+        for (Route route : sampling) {
+            context.getRouteController().startRoute(route.getRouteId());
+        }
+        return samples.awaitFirstPolls(timeout, unit);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    /** The route files loaded. */
+    public List<Path> files() {
+        return files;
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            LOG.warn("Stopping Camel failed: {}", e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.governor.engine.check;
+
+import dev.governor.engine.camel.CamelRoutes;
+import dev.governor.engine.camel.FactsComponent;
+import dev.governor.engine.camel.SampleComponent;
+import dev.governor.engine.config.GovernorConfig;
+import dev.governor.engine.json.FactCodec;
+import dev.governor.engine.plugin.PluginLoadException;
+import dev.governor.engine.plugin.PluginRegistry;
+import dev.governor.engine.rules.ActionTypeReference;
+import dev.governor.engine.rules.CompiledRules;
+import dev.governor.engine.rules.RuleCompilationException;
+import dev.governor.engine.rules.RuleCompiler;
+import dev.governor.engine.rules.RuleProblem;
+import dev.governor.engine.sample.Samplers;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
+
+/**
+ * What {@code governor check} does: compiles the rules, parses and resolves the routes, loads the
+ * plugins with their settings, and checks that every action type a rule names has a plugin, without
+ * sampling or acting on anything.
+ */
+public final class Checker {
+
+
+    /** What was found: errors fail the check, warnings do not. */
+    public record Result(List<String> errors, List<String> warnings, int rules, int ruleFiles, int routeFiles) {
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+    }
+
+    private final ClassLoader classLoader;
+
+    public Checker(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+    }
+
+    public Result check(GovernorConfig config) {
+        List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        Clock clock = Clock.systemUTC();
+
+        PluginRegistry registry = null;
+        try {
+            registry = PluginRegistry.load(classLoader, config.plugins().dir());
+            registry.createHandlers(config.plugins().settings(), clock).values().stream().distinct()
+                    .forEach(handler -> {
+                        try {
+                            handler.close();
+                        } catch (Exception e) {
+                            // closing a handler created only for the check
+                        }
+                    });
+        } catch (PluginLoadException e) {
+            errors.add(e.getMessage());
+        }
+
+        int ruleCount = 0;
+        int ruleFileCount = 0;
+        try {
+            List<Path> files = RuleCompiler.ruleFiles(config.rules().dir());
+            ruleFileCount = files.size();
+            if (files.isEmpty()) {
+                warnings.add(config.rules().dir() + ": no *.drl files: Governor will decide nothing");
+            }
+            CompiledRules rules = new RuleCompiler(config.engine().factRetention()).compile(files);
+            ruleCount = rules.ruleNames().size();
+            rules.warnings().forEach(w -> warnings.add(w.toString()));
+            if (registry != null) {
+                for (ActionTypeReference reference : ActionTypeReference.scan(files)) {
+                    if (!registry.handles(reference.type())) {
+                        errors.add(reference.file() + ":" + reference.line() + ": " + registry.unhandledMessage(reference.type()));
+                    }
+                }
+            }
+        } catch (RuleCompilationException e) {
+            e.problems().stream().map(RuleProblem::toString).forEach(errors::add);
+        }
+
+        int routeFileCount = 0;
+        try {
+            List<Path> routeFiles = CamelRoutes.routeFiles(config.routes().dir());
+            routeFileCount = routeFiles.size();
+            if (routeFiles.isEmpty()) {
+                warnings.add(config.routes().dir() + ": no *.yaml routes: Governor will receive no samples");
+            }
+            for (Path file : routeFiles) {
+                String problem = checkRoute(file, clock);
+                if (problem != null) {
+                    errors.add(problem);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            errors.add(e.getMessage());
+        }
+        if (registry != null) {
+            registry.close();
+        }
+        return new Result(errors, warnings, ruleCount, ruleFileCount, routeFileCount);
+    }
+
+    /** Loads one route file into a Camel context that resolves its endpoints but starts no route. */
+    static String checkRoute(Path file, Clock clock) {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            context.setAutoStartup(false);
+            context.getCamelContextExtension().setName("governor-check");
+            context.addComponent(FactsComponent.NAME, new FactsComponent(facts -> { }, new FactCodec(clock)));
+            context.addComponent(SampleComponent.NAME, new SampleComponent(Samplers.builtIn(clock), false));
+            context.start();
+            Resource resource = PluginHelper.getResourceLoader(context).resolveResource("file:" + file.toAbsolutePath());
+            PluginHelper.getRoutesLoader(context).loadRoutes(resource);
+            return null;
+        } catch (Exception e) {
+            return file + lineOf(e) + ": " + describe(e);
+        }
+    }
+
+    private static String lineOf(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (message == null) {
+                continue;
+            }
+            Matcher matcher = Pattern.compile("line (\\d+)").matcher(message);
+            if (matcher.find()) {
+                return ":" + matcher.group(1);
+            }
+        }
+        return "";
+    }
+
+    private static String describe(Throwable e) {
+        // The innermost message says what is wrong; the outer ones repeat the route around it.
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() != null ? root.getMessage() : root.toString();
+        if (root != e && e.getMessage() != null && !e.getMessage().contains(message)) {
+            message = e.getMessage() + ": " + message;
+        }
+        return message.replace('\n', ' ').replaceAll("\\s+", " ").trim();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.governor.engine.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything {@code governor.yaml} can say. Every key has a default, so the file may be absent.
+ * Relative paths in the file are relative to the file's folder; relative paths given on the command
+ * line are relative to the working directory.
+ *
+ * @param mode    {@code enforce} (default) or {@code dry-run}
+ * @param rules   where the {@code *.drl} files are
+ * @param routes  where the Camel {@code *.yaml} routes are
+ * @param plugins where third-party plugin jars are, and each plugin's settings
+ * @param audit   where the audit log goes
+ * @param engine  the rules session
+ * @param actions how actions are carried out
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record GovernorConfig(
+        Mode mode,
+        Rules rules,
+        Routes routes,
+        Plugins plugins,
+        Audit audit,
+        Engine engine,
+        Actions actions) {
+
+    public GovernorConfig {
+        mode = mode == null ? Mode.ENFORCE : mode;
+        rules = rules == null ? new Rules(null) : rules;
+        routes = routes == null ? new Routes(null) : routes;
+        plugins = plugins == null ? new Plugins(null, null) : plugins;
+        audit = audit == null ? new Audit(null) : audit;
+        engine = engine == null ? new Engine(null, null) : engine;
+        actions = actions == null ? new Actions(null, null) : actions;
+    }
+
+    /** The configuration with every default. */
+    public static GovernorConfig defaults() {
+        return new GovernorConfig(null, null, null, null, null, null, null);
+    }
+
+    /** @param dir the folder of {@code *.drl} files; default {@code rules} */
+    public record Rules(Path dir) {
+        public Rules {
+            dir = dir == null ? Path.of("rules") : dir;
+        }
+    }
+
+    /** @param dir the folder of Camel YAML routes; default {@code routes} */
+    public record Routes(Path dir) {
+        public Routes {
+            dir = dir == null ? Path.of("routes") : dir;
+        }
+    }
+
+    /**
+     * @param dir      the folder of third-party plugin jars (each jar, or each sub-folder of jars, gets
+     *                 a class loader of its own); default {@code plugins}; a missing folder means none
+     * @param settings each plugin's settings, by plugin name
+     */
+    public record Plugins(Path dir, Map<String, Map<String, Object>> settings) {
+        public Plugins {
+            dir = dir == null ? Path.of("plugins") : dir;
+            settings = settings == null ? Map.of() : Map.copyOf(settings);
+        }
+    }
+
+    /** @param file the append-only JSON Lines audit file; default {@code audit/audit.jsonl} */
+    public record Audit(Path file) {
+        public Audit {
+            file = file == null ? Path.of("audit", "audit.jsonl") : file;
+        }
+    }
+
+    /**
+     * @param factRetention how long a fact stays in the session when no rule's window needs it longer; default 5m
+     * @param queueCapacity facts waiting for the rules thread before a sender is refused; default 10000
+     */
+    public record Engine(Duration factRetention, Integer queueCapacity) {
+        public Engine {
+            factRetention = factRetention == null ? Duration.ofMinutes(5) : factRetention;
+            queueCapacity = queueCapacity == null ? 10_000 : queueCapacity;
+            if (factRetention.isNegative() || factRetention.isZero()) {
+                throw new IllegalArgumentException("factRetention must be positive, was " + Durations.format(factRetention));
+            }
+            if (queueCapacity < 1) {
+                throw new IllegalArgumentException("queueCapacity must be at least 1, was " + queueCapacity);
+            }
+        }
+    }
+
+    /**
+     * @param timeout how long a plugin may take with one action before it is recorded as FAILED; default 30s
+     * @param workers threads that carry actions out; default 4
+     */
+    public record Actions(Duration timeout, Integer workers) {
+        public Actions {
+            timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+            workers = workers == null ? 4 : workers;
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, was " + Durations.format(timeout));
+            }
+            if (workers < 1 || workers > 64) {
+                throw new IllegalArgumentException("workers must be between 1 and 64, was " + workers);
+            }
+        }
+    }
+
+    public GovernorConfig withMode(Mode newMode) {
+        return new GovernorConfig(Objects.requireNonNull(newMode), rules, routes, plugins, audit, engine, actions);
+    }
+
+    public GovernorConfig withRulesDir(Path dir) {
+        return new GovernorConfig(mode, new Rules(dir), routes, plugins, audit, engine, actions);
+    }
+
+    public GovernorConfig withRoutesDir(Path dir) {
+        return new GovernorConfig(mode, rules, new Routes(dir), plugins, audit, engine, actions);
+    }
+
+    public GovernorConfig withPluginsDir(Path dir) {
+        return new GovernorConfig(mode, rules, routes, new Plugins(dir, plugins.settings()), audit, engine, actions);
+    }
+
+    public GovernorConfig withAuditFile(Path file) {
+        return new GovernorConfig(mode, rules, routes, plugins, new Audit(file), engine, actions);
+    }
+
+    /** Resolves every relative path against {@code base}. */
+    public GovernorConfig resolvedAgainst(Path base) {
+        return new GovernorConfig(mode,
+                new Rules(base.resolve(rules.dir())),
+                new Routes(base.resolve(routes.dir())),
+                new Plugins(base.resolve(plugins.dir()), plugins.settings()),
+                new Audit(base.resolve(audit.file())),
+                engine, actions);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.governor.engine.dispatch;
+
+import dev.governor.api.Action;
+import dev.governor.api.ActionOutcome;
+import dev.governor.engine.config.Durations;
+import dev.governor.engine.config.Mode;
+import dev.governor.engine.rules.Decision;
+import dev.governor.spi.ActionHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands each decided action to the handler of its type, off the rules thread, with a timeout, and
+ * reports every outcome exactly once to the {@link OutcomeListener}: applied, skipped, failed (a thrown
+ * exception, a timeout, no handler for the type, no free worker) or dry-run.
+ */
+public final class Dispatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final int QUEUE_CAPACITY = 1_000;
+
+    /** Told of every outcome, on a worker or timer thread. */
+    @FunctionalInterface
+    public interface OutcomeListener {
+        void onOutcome(Decision decision, ActionOutcome outcome, Duration took);
+    }
+
+    private final Map<String, ActionHandler> handlers;
+    private final Function<String, String> unhandledMessage;
+    private final Mode mode;
+    private final Duration timeout;
+    private final Clock clock;
+    private final OutcomeListener listener;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService timer;
+    private final Map<CompletableFuture<ActionOutcome>, Action> inFlight = new ConcurrentHashMap<>();
+
+    public Dispatcher(Map<String, ActionHandler> handlers, Function<String, String> unhandledMessage, Mode mode,
+                      Duration timeout, int workerCount, Clock clock, OutcomeListener listener) {
+        this.handlers = Map.copyOf(handlers);
+        this.unhandledMessage = unhandledMessage;
+        this.mode = mode;
+        this.timeout = timeout;
+        this.clock = clock;
+        this.listener = listener;
+        this.workers = new ThreadPoolExecutor(workerCount, workerCount, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(QUEUE_CAPACITY), threads("governor-action-"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(threads("governor-action-timeout-"));
+    }
+
+    /** Dispatches each decision in order. */
+    public void dispatchAll(List<Decision> decisions) {
+        decisions.forEach(this::dispatch);
+    }
+
+    public void dispatch(Decision decision) {
+        Action action = decision.action();
+        long started = System.nanoTime();
+        ActionHandler handler = handlers.get(action.type());
+        if (handler == null) {
+            report(decision, ActionOutcome.failed(action, unhandledMessage.apply(action.type()), clock.instant()), started);
+            return;
+        }
+        if (mode == Mode.DRY_RUN) {
+            report(decision, ActionOutcome.dryRun(action, "dry-run: " + action.type() + " on '" + action.target()
+                    + "' decided, not executed", clock.instant()), started);
+            return;
+        }
+        CompletableFuture<ActionOutcome> result = new CompletableFuture<>();
+        inFlight.put(result, action);
+        result.whenComplete((outcome, error) -> {
+            inFlight.remove(result);
+            report(decision, outcome, started);
+        });
+        Future<?> task;
+        try {
+            task = workers.submit(() -> result.complete(run(handler, action)));
+        } catch (RejectedExecutionException e) {
+            result.complete(ActionOutcome.failed(action, "not attempted: all " + workers.getMaximumPoolSize()
+                    + " action workers are busy and " + QUEUE_CAPACITY + " actions wait", clock.instant()));
+            return;
+        }
+        timer.schedule(() -> {
+            if (result.complete(ActionOutcome.failed(action, "timed out after " + Durations.format(timeout)
+                    + " (actions.timeout); the handler was interrupted", clock.instant()))) {
+                task.cancel(true);
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private ActionOutcome run(ActionHandler handler, Action action) {
+        try {
+            ActionOutcome outcome = handler.handle(action);
+            if (outcome == null) {
+                return ActionOutcome.failed(action, handler.getClass().getName() + " returned no outcome", clock.instant());
+            }
+            return outcome;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ActionOutcome.failed(action, "interrupted", clock.instant());
+        } catch (Exception | LinkageError | AssertionError e) {
+            String message = e.getMessage() == null ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOG.warn("Action {} on '{}' failed: {}", action.type(), action.target(), message, e);
+            return ActionOutcome.failed(action, message, clock.instant());
+        }
+    }
+
+    private void report(Decision decision, ActionOutcome outcome, long startedNanos) {
+        try {
+            listener.onOutcome(decision, outcome, Duration.ofNanos(System.nanoTime() - startedNanos));
+        } catch (RuntimeException e) {
+            LOG.error("Could not record the outcome of action {} ({}): {}", decision.id(), outcome.status(), e.getMessage(), e);
+        }
+    }
+
+    /** Actions handed to a handler whose outcome is not known yet. */
+    public int inFlight() {
+        return inFlight.size();
+    }
+
+    /**
+     * Stops taking actions and waits up to the action timeout for those in flight; any still running
+     * then are reported as FAILED (interrupted by shutdown).
+     */
+    @Override
+    public void close() {
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("{} action(s) still running at shutdown; interrupting them", inFlight.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        inFlight.forEach((pending, action) -> pending.complete(ActionOutcome.failed(action,
+                "interrupted: Governor stopped before the action finished", clock.instant())));
+        workers.shutdownNow();
+        timer.shutdownNow();
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,25 @@
+package dev.governor.engine.rules;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.kie.api.KieBase;
+
+/**
+ * A compiled set of rule files, ready to open sessions on.
+ *
+ * @param base          the compiled knowledge base (STREAM mode)
+ * @param files         the rule files it was built from, in load order
+ * @param ruleNames     every rule's name, for listing and audit
+ * @param warnings      what the compiler warned about
+ * @param compileTime   how long compiling took
+ */
+public record CompiledRules(KieBase base, List<Path> files, List<String> ruleNames, List<RuleProblem> warnings,
+                            Duration compileTime) {
+
+    public CompiledRules {
+        files = List.copyOf(files);
+        ruleNames = List.copyOf(ruleNames);
+        warnings = List.copyOf(warnings);
+    }
+}

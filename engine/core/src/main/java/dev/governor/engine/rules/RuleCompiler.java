@@ -1,0 +1,181 @@
+package dev.governor.engine.rules;
+
+import dev.governor.api.Fact;
+import dev.governor.api.FactTypes;
+import dev.governor.engine.config.Durations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.kie.api.KieBase;
+import org.kie.api.KieBaseConfiguration;
+import org.kie.api.KieServices;
+import org.kie.api.builder.KieBuilder;
+import org.kie.api.builder.KieFileSystem;
+import org.kie.api.builder.Message;
+import org.kie.api.builder.ReleaseId;
+import org.kie.api.conf.EventProcessingOption;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Rule;
+import org.kie.api.runtime.KieContainer;
+
+/**
+ * Compiles the {@code *.drl} files of a folder with classic Drools, in STREAM mode.
+ *
+ * <p>A prelude of Governor's own declares every built-in fact type as an event stamped by its
+ * {@code atMillis()} and kept for the configured retention, so user files need no declarations: a
+ * rule's time window keeps facts longer when it needs them, and facts no rule needs leave the session.
+ * Every problem is reported with the file and line it is on.
+ */
+public final class RuleCompiler {
+
+    static final String PRELUDE_PATH = "src/main/resources/dev/governor/prelude/governor-prelude.drl";
+    private static final String RULES_PREFIX = "src/main/resources/rules/";
+    private static final AtomicLong BUILDS = new AtomicLong();
+
+    private final Duration factRetention;
+
+    public RuleCompiler(Duration factRetention) {
+        this.factRetention = factRetention;
+    }
+
+    /** The {@code *.drl} files directly in {@code dir}, sorted by name. */
+    public static List<Path> ruleFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new RuleCompilationException(List.of(new RuleProblem(dir, 0, "no such folder: expected a folder of *.drl files", true)));
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".drl") && Files.isRegularFile(f))
+                    .sorted(Comparator.comparing(Path::toString))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /** Compiles every {@code *.drl} file in {@code dir}. */
+    public CompiledRules compileFolder(Path dir) {
+        return compile(ruleFiles(dir));
+    }
+
+    /** Compiles these files; throws {@link RuleCompilationException} listing every error. */
+    public CompiledRules compile(List<Path> files) {
+        Map<String, String> sources = new LinkedHashMap<>();
+        Map<String, Path> pathByKey = new LinkedHashMap<>();
+        List<RuleProblem> readProblems = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                String key = uniqueKey(file, pathByKey);
+                sources.put(key, Files.readString(file, StandardCharsets.UTF_8));
+                pathByKey.put(key, file);
+            } catch (IOException e) {
+                readProblems.add(new RuleProblem(file, 0, "cannot read: " + e.getMessage(), true));
+            }
+        }
+        if (!readProblems.isEmpty()) {
+            throw new RuleCompilationException(readProblems);
+        }
+        return compileSources(sources, pathByKey);
+    }
+
+    /**
+     * Compiles rule texts by name (for example {@code "pool.drl"}); {@code pathByKey} maps each name
+     * to the file reported in problems.
+     */
+    public CompiledRules compileSources(Map<String, String> sources, Map<String, Path> pathByKey) {
+        long started = System.nanoTime();
+        KieServices services = KieServices.Factory.get();
+        KieFileSystem fileSystem = services.newKieFileSystem();
+        ReleaseId releaseId = services.newReleaseId("dev.governor.rules", "governor-rules",
+                "1.0." + BUILDS.incrementAndGet());
+        fileSystem.generateAndWritePomXML(releaseId);
+        fileSystem.write(PRELUDE_PATH, prelude());
+        sources.forEach((key, text) -> fileSystem.write(RULES_PREFIX + key, text));
+
+        KieBuilder builder = services.newKieBuilder(fileSystem).buildAll();
+        List<RuleProblem> errors = new ArrayList<>();
+        List<RuleProblem> warnings = new ArrayList<>();
+        for (Message message : builder.getResults().getMessages()) {
+            if (message.getLevel() == Message.Level.INFO) {
+                continue;
+            }
+            RuleProblem problem = new RuleProblem(fileOf(message.getPath(), pathByKey), Math.max(0, message.getLine()),
+                    clean(message.getText()), message.getLevel() == Message.Level.ERROR);
+            (problem.error() ? errors : warnings).add(problem);
+        }
+        if (!errors.isEmpty()) {
+            services.getRepository().removeKieModule(releaseId);
+            throw new RuleCompilationException(errors);
+        }
+        KieContainer container = services.newKieContainer(releaseId);
+        KieBaseConfiguration configuration = services.newKieBaseConfiguration();
+        configuration.setOption(EventProcessingOption.STREAM);
+        KieBase base = container.newKieBase(configuration);
+        // Each build has its own ReleaseId; dropping the module keeps reloads from piling up modules.
+        services.getRepository().removeKieModule(releaseId);
+
+        List<String> names = new ArrayList<>();
+        for (KiePackage kiePackage : base.getKiePackages()) {
+            for (Rule rule : kiePackage.getRules()) {
+                names.add(rule.getName());
+            }
+        }
+        names.sort(String::compareTo);
+        return new CompiledRules(base, new ArrayList<>(pathByKey.values()), names, warnings,
+                Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Governor's own declarations: every built-in fact type is an event stamped with its atMillis(). */
+    String prelude() {
+        StringBuilder drl = new StringBuilder("package dev.governor.prelude;\n\n");
+        for (Class<? extends Fact> type : FactTypes.all()) {
+            drl.append("import ").append(type.getName()).append(";\n");
+        }
+        String expires = Durations.format(factRetention);
+        for (Class<? extends Fact> type : FactTypes.all()) {
+            drl.append("\ndeclare ").append(FactTypes.nameOf(type))
+                    .append("\n    @role( event )\n    @timestamp( atMillis )\n    @expires( ")
+                    .append(expires).append(" )\nend\n");
+        }
+        return drl.toString();
+    }
+
+    private static String uniqueKey(Path file, Map<String, Path> taken) {
+        String name = file.getFileName().toString();
+        String key = name;
+        for (int i = 2; taken.containsKey(key); i++) {
+            key = i + "-" + name;
+        }
+        return key;
+    }
+
+    private static Path fileOf(String messagePath, Map<String, Path> pathByKey) {
+        if (messagePath == null || messagePath.isEmpty()) {
+            return null;
+        }
+        if (messagePath.startsWith(RULES_PREFIX)) {
+            Path path = pathByKey.get(messagePath.substring(RULES_PREFIX.length()));
+            if (path != null) {
+                return path;
+            }
+        }
+        if (messagePath.equals(PRELUDE_PATH)) {
+            return Path.of("(governor prelude)");
+        }
+        return Path.of(messagePath);
+    }
+
+    private static String clean(String text) {
+        // Drools repeats the file and line inside some messages and spreads others over several lines.
+        return text.replace('\n', ' ').replaceAll("\\s+", " ").trim();
+    }
+}
