@@ -12,10 +12,11 @@ import org.kie.api.KieBase;
  * @param files         the rule files it was built from, in load order
  * @param ruleNames     every rule's name, for listing and audit
  * @param warnings      what the compiler warned about
+ * @param factRetention how long facts stay in sessions: the configured retention or the longest rule window
  * @param compileTime   how long compiling took
  */
 public record CompiledRules(KieBase base, List<Path> files, List<String> ruleNames, List<RuleProblem> warnings,
-                            Duration compileTime) {
+                            Duration factRetention, Duration compileTime) {
 
     public CompiledRules {
         files = List.copyOf(files);

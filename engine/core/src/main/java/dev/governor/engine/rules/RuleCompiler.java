@@ -98,7 +98,14 @@ public final class RuleCompiler {
         ReleaseId releaseId = services.newReleaseId("dev.governor.rules", "governor-rules",
                 "1.0." + BUILDS.incrementAndGet());
         fileSystem.generateAndWritePomXML(releaseId);
-        fileSystem.write(PRELUDE_PATH, prelude());
+        Duration retention = factRetention;
+        for (String text : sources.values()) {
+            Duration needed = TemporalSpans.longest(text);
+            if (needed.compareTo(retention) > 0) {
+                retention = needed;
+            }
+        }
+        fileSystem.write(PRELUDE_PATH, prelude(retention));
         sources.forEach((key, text) -> fileSystem.write(RULES_PREFIX + key, text));
 
         KieBuilder builder = services.newKieBuilder(fileSystem).buildAll();
@@ -130,17 +137,20 @@ public final class RuleCompiler {
             }
         }
         names.sort(String::compareTo);
-        return new CompiledRules(base, new ArrayList<>(pathByKey.values()), names, warnings,
+        return new CompiledRules(base, new ArrayList<>(pathByKey.values()), names, warnings, retention,
                 Duration.ofNanos(System.nanoTime() - started));
     }
 
-    /** Governor's own declarations: every built-in fact type is an event stamped with its atMillis(). */
-    String prelude() {
+    /**
+     * Governor's own declarations: every built-in fact type is an event stamped with its atMillis(),
+     * kept for {@code retention}: the configured retention, or the longest window a rule uses.
+     */
+    String prelude(Duration retention) {
         StringBuilder drl = new StringBuilder("package dev.governor.prelude;\n\n");
         for (Class<? extends Fact> type : FactTypes.all()) {
             drl.append("import ").append(type.getName()).append(";\n");
         }
-        String expires = Durations.format(factRetention);
+        String expires = Durations.format(retention);
         for (Class<? extends Fact> type : FactTypes.all()) {
             drl.append("\ndeclare ").append(FactTypes.nameOf(type))
                     .append("\n    @role( event )\n    @timestamp( atMillis )\n    @expires( ")
@@ -162,10 +172,12 @@ public final class RuleCompiler {
         if (messagePath == null || messagePath.isEmpty()) {
             return null;
         }
-        if (messagePath.startsWith(RULES_PREFIX)) {
-            Path path = pathByKey.get(messagePath.substring(RULES_PREFIX.length()));
-            if (path != null) {
-                return path;
+        for (String prefix : List.of(RULES_PREFIX, "rules/")) {
+            if (messagePath.startsWith(prefix)) {
+                Path path = pathByKey.get(messagePath.substring(prefix.length()));
+                if (path != null) {
+                    return path;
+                }
             }
         }
         if (messagePath.equals(PRELUDE_PATH)) {

@@ -1,0 +1,158 @@
+package dev.governor.engine.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.governor.api.Action;
+import dev.governor.api.ActionOutcome;
+import dev.governor.api.HostSample;
+import dev.governor.api.PoolSample;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RuleSessionTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final long GIB = 1L << 30;
+
+    private static CompiledRules compile(String drl) {
+        return new RuleCompiler(Duration.ofMinutes(5)).compileSources(Map.of("test.drl", drl), Map.of("test.drl", Path.of("test.drl")));
+    }
+
+    private static final String GROW = """
+            package t;
+            import dev.governor.api.Action;
+            import dev.governor.api.PoolSample;
+            import java.util.Map;
+            rule "Grow a saturated pool"
+            when
+                $p : PoolSample( waiting > 0, active == max )
+            then
+                insert( new Action( "pool.resize", $p.pool(), Map.of( "max", $p.max() + 2 ), "" ) );
+            end
+            """;
+
+    @Test
+    void aRuleDecisionCarriesTheRuleAndTheFactsItMatched() {
+        try (RuleSession session = new RuleSession(compile(GROW), RuleSession.ClockMode.PSEUDO)) {
+            PoolSample saturated = new PoolSample("orders", 10, 0, 6, 10, T0);
+            List<Decision> decisions = session.insert(List.of(new PoolSample("orders", 3, 7, 0, 10, T0), saturated));
+            assertThat(decisions).extracting(Decision::at).hasSize(1);
+            Decision decision = decisions.get(0);
+            assertThat(decision.rule()).isEqualTo("Grow a saturated pool");
+            assertThat(decision.action()).isEqualTo(new Action("pool.resize", "orders", Map.of("max", 12), "Grow a saturated pool"));
+            assertThat(decision.facts()).containsExactly(saturated);
+            assertThat(decision.at()).isEqualTo(T0);
+        }
+    }
+
+    @Test
+    void nothingIsDecidedWhenNoRuleMatches() {
+        try (RuleSession session = new RuleSession(compile(GROW), RuleSession.ClockMode.PSEUDO)) {
+            assertThat(session.insert(List.of(new PoolSample("orders", 9, 1, 0, 10, T0)))).isEmpty();
+        }
+    }
+
+    @Test
+    void actionsLeaveTheSessionAndOldFactsExpire() {
+        try (RuleSession session = new RuleSession(compile(GROW), RuleSession.ClockMode.PSEUDO)) {
+            int decided = 0;
+            // One hour of saturated samples, one a second: every one decides, none stays for long.
+            for (int s = 0; s < 3600; s++) {
+                decided += session.insert(List.of(new PoolSample("orders", 10, 0, 1, 10, T0.plusSeconds(s)))).size();
+            }
+            assertThat(decided).isEqualTo(3600);
+            // 5 minutes of retention at one sample a second, and no Action left behind.
+            assertThat(session.factCount()).isBetween(290L, 302L);
+        }
+    }
+
+    @Test
+    void outcomesAreFactsRulesCanMatch() {
+        String drl = """
+                package t;
+                import dev.governor.api.Action;
+                import dev.governor.api.ActionOutcome;
+                import dev.governor.api.ActionOutcome.Status;
+                rule "Escalate a failed resize"
+                when
+                    ActionOutcome( status == Status.FAILED, action.type == "pool.resize", $pool : action.target )
+                then
+                    insert( new Action( "notify.log", $pool, "" ) );
+                end
+                """;
+        try (RuleSession session = new RuleSession(compile(drl), RuleSession.ClockMode.PSEUDO)) {
+            Action resize = new Action("pool.resize", "orders", "r");
+            assertThat(session.insert(List.of(ActionOutcome.applied(resize, "ok", T0)))).isEmpty();
+            List<Decision> decisions = session.insert(List.of(ActionOutcome.failed(resize, "no", T0)));
+            assertThat(decisions).extracting(d -> d.action().type() + " " + d.action().target())
+                    .containsExactly("notify.log orders");
+        }
+    }
+
+    @Test
+    void theDefaultMemoryRuleWaitsForItsDurationThenNotifiesOnce() {
+        CompiledRules rules = new RuleCompiler(Duration.ofMinutes(5)).compileFolder(RuleCompilerTest.DEFAULT_RULES);
+        try (RuleSession session = new RuleSession(rules, RuleSession.ClockMode.PSEUDO)) {
+            List<Decision> decisions = new ArrayList<>();
+            // Memory 95% used, one sample a second for 10 minutes.
+            for (int s = 0; s <= 600; s++) {
+                List<Decision> now = session.insert(List.of(host(T0.plusSeconds(s), 0.2, 0.95)));
+                for (Decision d : now) {
+                    decisions.add(d);
+                    // The plugin answers; the outcome goes back in, as in the service.
+                    session.insert(List.of(ActionOutcome.applied(d.action(), "logged", T0.plusSeconds(s))));
+                }
+                if (s == 100) {
+                    assertThat(decisions).as("before the 2 minutes are up").isEmpty();
+                }
+            }
+            assertThat(decisions).extracting(Decision::at).hasSize(1);
+            Decision decision = decisions.get(0);
+            assertThat(decision.rule()).isEqualTo("Warn when host memory stays above 90%");
+            assertThat(decision.action().type()).isEqualTo("notify.log");
+            assertThat(decision.action().target()).isEqualTo("db-1");
+            assertThat(decision.at()).isBetween(T0.plusSeconds(115), T0.plusSeconds(121));
+        }
+    }
+
+    @Test
+    void theDefaultMemoryRuleStaysQuietWhenMemoryDipsWithinTheWindow() {
+        CompiledRules rules = new RuleCompiler(Duration.ofMinutes(5)).compileFolder(RuleCompilerTest.DEFAULT_RULES);
+        try (RuleSession session = new RuleSession(rules, RuleSession.ClockMode.PSEUDO)) {
+            List<Decision> decisions = new ArrayList<>();
+            for (int s = 0; s <= 600; s++) {
+                double used = s % 90 == 0 ? 0.5 : 0.95; // dips below the threshold every 90 seconds
+                decisions.addAll(session.insert(List.of(host(T0.plusSeconds(s), 0.2, used))));
+            }
+            assertThat(decisions).isEmpty();
+        }
+    }
+
+    @Test
+    void withTheDefaultRulesMemoryStaysFlatOverAnHourOfSamples() {
+        CompiledRules rules = new RuleCompiler(Duration.ofMinutes(5)).compileFolder(RuleCompilerTest.DEFAULT_RULES);
+        try (RuleSession session = new RuleSession(rules, RuleSession.ClockMode.PSEUDO)) {
+            long afterTwentyMinutes = 0;
+            for (int s = 0; s < 3600; s++) {
+                session.insert(List.of(host(T0.plusSeconds(s), 0.2, 0.5)));
+                if (s == 1200) {
+                    afterTwentyMinutes = session.factCount();
+                }
+            }
+            // The longest window in the default rules is 15 minutes: about 900 samples stay, no more.
+            assertThat(afterTwentyMinutes).isBetween(895L, 905L);
+            assertThat(session.factCount()).isEqualTo(afterTwentyMinutes);
+        }
+    }
+
+    private static HostSample host(Instant at, double cpu, double memoryUsed) {
+        long total = 16 * GIB;
+        long used = (long) (total * memoryUsed);
+        return new HostSample("db-1", cpu, 0.01, 8, total, used, total - used, at);
+    }
+}
