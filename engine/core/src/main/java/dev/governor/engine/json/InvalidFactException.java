@@ -11,9 +11,10 @@ public final class InvalidFactException extends RuntimeException {
     private final List<String> problems;
 
     public InvalidFactException(List<String> problems) {
+        // No stack trace: this is bad input, not a bug, and a busy route may reject many.
         super(problems.size() == 1
                 ? "rejected fact: " + problems.get(0)
-                : "rejected " + problems.size() + " problems: " + String.join("; ", problems));
+                : "rejected facts, " + problems.size() + " problems: " + String.join("; ", problems), null, false, false);
         this.problems = List.copyOf(problems);
     }
 

@@ -120,6 +120,9 @@ public final class RuleCompiler {
             (problem.error() ? errors : warnings).add(problem);
         }
         if (!errors.isEmpty()) {
+            // A syntax error also yields "Parser returned a null Package" for its file: noise beside the real error.
+            errors.removeIf(p -> p.message().startsWith("Parser returned a null Package")
+                    && errors.stream().anyMatch(o -> o != p && java.util.Objects.equals(o.file(), p.file())));
             services.getRepository().removeKieModule(releaseId);
             throw new RuleCompilationException(errors);
         }
@@ -187,7 +190,9 @@ public final class RuleCompiler {
     }
 
     private static String clean(String text) {
-        // Drools repeats the file and line inside some messages and spreads others over several lines.
-        return text.replace('\n', ' ').replaceAll("\\s+", " ").trim();
+        // Drools spreads some messages over several lines and repeats the position after "[Near".
+        String flat = text.replace('\n', ' ').replaceAll("\\s+", " ").trim();
+        int near = flat.indexOf(" [Near");
+        return near > 0 ? flat.substring(0, near).trim() : flat;
     }
 }

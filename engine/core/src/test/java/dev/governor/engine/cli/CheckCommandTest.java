@@ -1,0 +1,150 @@
+package dev.governor.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckCommandTest {
+
+    static final String DEFAULT_RULES = Path.of("../../rules").toString();
+    static final String DEFAULT_ROUTES = Path.of("../../routes").toString();
+
+    @TempDir
+    Path dir;
+    Path rules;
+    Path routes;
+
+    @BeforeEach
+    void folders() throws Exception {
+        rules = Files.createDirectories(dir.resolve("rules"));
+        routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve("ok.yaml"), """
+                - route:
+                    from:
+                      uri: direct:samples
+                      steps:
+                        - to: governor:facts
+                """);
+    }
+
+    private CliRun check() {
+        return CliRun.of("check", "--rules", rules.toString(), "--routes", routes.toString(),
+                "--plugins", dir.resolve("plugins").toString(), "--config", writeEmptyConfig());
+    }
+
+    private String writeEmptyConfig() {
+        try {
+            return Files.writeString(dir.resolve("governor.yaml"), "").toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void theDefaultRulesAndRoutesPass() {
+        CliRun run = CliRun.of("check", "--rules", DEFAULT_RULES, "--routes", DEFAULT_ROUTES,
+                "--plugins", dir.resolve("plugins").toString(), "--config", writeEmptyConfig());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("OK: 2 rule(s) in 1 file(s), 1 route file(s), mode enforce");
+    }
+
+    @Test
+    void aSyntaxErrorFailsWithFileAndLine() throws Exception {
+        Path file = Files.writeString(rules.resolve("broken.drl"), """
+                package t;
+                import dev.governor.api.PoolSample;
+
+                rule "broken"
+                when
+                    PoolSample( waiting > )
+                then
+                end
+                """);
+        CliRun run = check();
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains(file + ":6: ");
+        assertThat(run.out()).contains("error(s)");
+    }
+
+    @Test
+    void anUnknownFieldFailsWithFileAndLine() throws Exception {
+        Path file = Files.writeString(rules.resolve("typo.drl"), """
+                package t;
+                import dev.governor.api.HostSample;
+
+                rule "typo"
+                when
+                    HostSample( memoryUsd > 0 )
+                then
+                end
+                """);
+        CliRun run = check();
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).containsPattern(java.util.regex.Pattern.quote(file + ":6: ") + ".*memoryUsd");
+    }
+
+    @Test
+    void anActionTypeNoPluginHandlesFailsWithTheFix() throws Exception {
+        Path file = Files.writeString(rules.resolve("resize.drl"), """
+                package t;
+                import dev.governor.api.Action;
+                import dev.governor.api.PoolSample;
+                rule "grow"
+                when
+                    $p : PoolSample( waiting > 0 )
+                then
+                    insert( new Action( "pool.resize", $p.pool(), "" ) );
+                end
+                """);
+        CliRun run = check();
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains(file + ":8: No plugin handles action type 'pool.resize'; put governor-plugin-hikari");
+    }
+
+    @Test
+    void aBrokenRouteFailsNamingTheFile() throws Exception {
+        Path file = Files.writeString(routes.resolve("broken.yaml"), """
+                - route:
+                    from:
+                      uri: governor-sample:hots
+                      steps:
+                        - to: governor:facts
+                """);
+        CliRun run = check();
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains(file.toString()).contains("Unknown sampler 'hots'");
+    }
+
+    @Test
+    void invalidRouteYamlFailsNamingTheFile() throws Exception {
+        Path file = Files.writeString(routes.resolve("garbled.yaml"), """
+                - route:
+                    from:
+                      uri: direct:x
+                      steps:
+                        - too: governor:facts
+                """);
+        CliRun run = check();
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains(file.toString());
+    }
+
+    @Test
+    void aBadConfigurationFailsWithTheKeyPath() throws Exception {
+        Path config = Files.writeString(dir.resolve("bad.yaml"), "actions:\n  workerz: 3\n");
+        CliRun run = CliRun.of("check", "--config", config.toString(), "--rules", rules.toString(), "--routes", routes.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("unknown key 'actions.workerz'");
+    }
+
+    @Test
+    void emptyFoldersPassWithWarnings() {
+        CliRun run = check();
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).contains("warning: ").contains("no *.drl files");
+    }
+}
