@@ -218,6 +218,23 @@ class GovernorIT {
                 .hasMessageContaining("broken.drl:3:");
     }
 
+    @Test
+    void startUpFailsOnABrokenRouteNamingTheFileAndLine() throws Exception {
+        Path broken = Files.writeString(routes.resolve("broken.yaml"), """
+                - route:
+                    from:
+                      uri: direct:x
+                      steps:
+                        - too: governor:facts
+                """);
+        assertThatThrownBy(() -> start(""))
+                .isInstanceOf(dev.governor.engine.camel.RouteException.class)
+                .satisfies(e -> assertThat(((dev.governor.engine.camel.RouteException) e).problems())
+                        .singleElement().asString().startsWith(broken + ":5: Unknown node id: too"));
+        assertThat(Files.exists(audit)).as("nothing was decided").isTrue();
+        assertThat(readAudit()).isEmpty();
+    }
+
     private List<JsonNode> awaitAudit(Predicate<List<JsonNode>> condition) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         List<JsonNode> lines = List.of();

@@ -82,9 +82,71 @@ public final class CamelRoutes implements AutoCloseable {
             main.start();
         } catch (Exception e) {
             routes.close();
-            throw e;
+            throw explain(files, e, codec, samplers);
         }
         return routes;
+    }
+
+    /** Finds which files broke the start, to report each as file:line: message. */
+    private static RuntimeException explain(List<Path> files, Exception failure, FactCodec codec,
+                                            Map<String, SamplerFactory> samplers) {
+        List<String> problems = new java.util.ArrayList<>();
+        for (Path file : files) {
+            String problem = checkRoute(file, codec, samplers);
+            if (problem != null) {
+                problems.add(problem);
+            }
+        }
+        if (problems.isEmpty()) {
+            problems.add("Camel did not start: " + describe(failure));
+        }
+        return new RouteException(problems, failure);
+    }
+
+    /**
+     * Loads one route file into a Camel context that resolves its endpoints but starts no route.
+     * Returns null when the file is fine, else {@code file[:line]: message}.
+     */
+    public static String checkRoute(Path file, FactCodec codec, Map<String, SamplerFactory> samplers) {
+        try (org.apache.camel.impl.DefaultCamelContext context = new org.apache.camel.impl.DefaultCamelContext()) {
+            context.setAutoStartup(false);
+            context.getCamelContextExtension().setName("governor-check");
+            context.addComponent(FactsComponent.NAME, new FactsComponent(facts -> { }, codec));
+            context.addComponent(SampleComponent.NAME, new SampleComponent(samplers, false));
+            context.start();
+            org.apache.camel.spi.Resource resource = org.apache.camel.support.PluginHelper.getResourceLoader(context)
+                    .resolveResource("file:" + file.toAbsolutePath());
+            org.apache.camel.support.PluginHelper.getRoutesLoader(context).loadRoutes(resource);
+            return null;
+        } catch (Exception e) {
+            return file + lineOf(e) + ": " + describe(e);
+        }
+    }
+
+    private static String lineOf(Throwable e) {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("line (\\d+)");
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                java.util.regex.Matcher matcher = line.matcher(t.getMessage());
+                if (matcher.find()) {
+                    return ":" + matcher.group(1);
+                }
+            }
+        }
+        return "";
+    }
+
+    private static String describe(Throwable e) {
+        // The innermost message says what is wrong; the outer ones repeat the route around it.
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() != null ? root.getMessage() : root.toString();
+        if (root != e && e.getMessage() != null && !e.getMessage().contains(message)) {
+            message = e.getMessage() + ": " + message;
+        }
+        return message.replace('\n', ' ').replaceAll("\\s+", " ").trim();
     }
 
     /** Starts every sampling route, waits until each has sampled once, up to the timeout. */

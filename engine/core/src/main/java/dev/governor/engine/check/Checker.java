@@ -1,8 +1,6 @@
 package dev.governor.engine.check;
 
 import dev.governor.engine.camel.CamelRoutes;
-import dev.governor.engine.camel.FactsComponent;
-import dev.governor.engine.camel.SampleComponent;
 import dev.governor.engine.config.GovernorConfig;
 import dev.governor.engine.json.FactCodec;
 import dev.governor.engine.plugin.PluginLoadException;
@@ -17,11 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.spi.Resource;
-import org.apache.camel.support.PluginHelper;
 
 /**
  * What {@code governor check} does: compiles the rules, parses and resolves the routes, loads the
@@ -94,7 +87,7 @@ public final class Checker {
                 warnings.add(config.routes().dir() + ": no *.yaml routes: Governor will receive no samples");
             }
             for (Path file : routeFiles) {
-                String problem = checkRoute(file, clock);
+                String problem = CamelRoutes.checkRoute(file, new FactCodec(clock), Samplers.builtIn(clock));
                 if (problem != null) {
                     errors.add(problem);
                 }
@@ -106,48 +99,5 @@ public final class Checker {
             registry.close();
         }
         return new Result(errors, warnings, ruleCount, ruleFileCount, routeFileCount);
-    }
-
-    /** Loads one route file into a Camel context that resolves its endpoints but starts no route. */
-    static String checkRoute(Path file, Clock clock) {
-        try (DefaultCamelContext context = new DefaultCamelContext()) {
-            context.setAutoStartup(false);
-            context.getCamelContextExtension().setName("governor-check");
-            context.addComponent(FactsComponent.NAME, new FactsComponent(facts -> { }, new FactCodec(clock)));
-            context.addComponent(SampleComponent.NAME, new SampleComponent(Samplers.builtIn(clock), false));
-            context.start();
-            Resource resource = PluginHelper.getResourceLoader(context).resolveResource("file:" + file.toAbsolutePath());
-            PluginHelper.getRoutesLoader(context).loadRoutes(resource);
-            return null;
-        } catch (Exception e) {
-            return file + lineOf(e) + ": " + describe(e);
-        }
-    }
-
-    private static String lineOf(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = t.getMessage();
-            if (message == null) {
-                continue;
-            }
-            Matcher matcher = Pattern.compile("line (\\d+)").matcher(message);
-            if (matcher.find()) {
-                return ":" + matcher.group(1);
-            }
-        }
-        return "";
-    }
-
-    private static String describe(Throwable e) {
-        // The innermost message says what is wrong; the outer ones repeat the route around it.
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage() != null ? root.getMessage() : root.toString();
-        if (root != e && e.getMessage() != null && !e.getMessage().contains(message)) {
-            message = e.getMessage() + ": " + message;
-        }
-        return message.replace('\n', ' ').replaceAll("\\s+", " ").trim();
     }
 }

@@ -60,6 +60,9 @@ public final class GovernorCommand implements Runnable {
             PrintWriter err = cmd.getErr();
             if (e instanceof ConfigException || e instanceof PluginLoadException || e instanceof IllegalArgumentException) {
                 err.println("governor: " + e.getMessage());
+            } else if (e instanceof dev.governor.engine.camel.RouteException routes) {
+                routes.problems().forEach(err::println);
+                err.println("governor: the routes cannot start (" + routes.problems().size() + " error(s))");
             } else if (e instanceof RuleCompilationException rules) {
                 rules.problems().forEach(err::println);
                 err.println("governor: the rules do not compile (" + rules.problems().size() + " error(s))");

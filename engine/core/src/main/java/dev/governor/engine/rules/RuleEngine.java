@@ -63,15 +63,20 @@ public final class RuleEngine implements FactSink, AutoCloseable {
 
     private void loop() {
         List<Fact> batch = new ArrayList<>();
+        long lastFire = System.nanoTime();
         try {
             while (running || !queue.isEmpty()) {
-                Fact first = queue.poll(IDLE_FIRE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+                // Short polls so that close() is prompt; an idle session is fired once a second.
+                Fact first = queue.poll(100, TimeUnit.MILLISECONDS);
                 batch.clear();
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, 1023);
+                } else if (System.nanoTime() - lastFire < IDLE_FIRE_INTERVAL.toNanos()) {
+                    continue;
                 }
                 process(batch);
+                lastFire = System.nanoTime();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
