@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.governor.api.Action;
 import dev.governor.api.ActionOutcome;
 import dev.governor.api.HostSample;
+import dev.governor.api.Metric;
 import dev.governor.api.PoolSample;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +22,28 @@ class RuleSessionTest {
 
     private static CompiledRules compile(String drl) {
         return new RuleCompiler(Duration.ofMinutes(5)).compileSources(Map.of("test.drl", drl), Map.of("test.drl", Path.of("test.drl")));
+    }
+
+    @Test
+    void derivedValuesAndLabelsAreUsableInRules() {
+        String drl = """
+                package t;
+                import dev.governor.api.Action;
+                import dev.governor.api.Metric;
+                import dev.governor.api.PoolSample;
+                rule "Busy pool" when $p : PoolSample( utilization >= 0.9, total > 5 ) then
+                    insert( new Action( "notify.log", $p.pool(), "" ) );
+                end
+                rule "Zone a" when $m : Metric( label( "zone" ) == "a" ) then
+                    insert( new Action( "notify.log", $m.name(), "" ) );
+                end
+                """;
+        try (RuleSession session = new RuleSession(compile(drl), RuleSession.ClockMode.PSEUDO)) {
+            List<Decision> decisions = session.insert(List.of(
+                    new PoolSample("busy", 9, 1, 0, 10, T0), new PoolSample("calm", 2, 8, 0, 10, T0),
+                    new Metric("in-a", "s", 1, Map.of("zone", "a"), T0), new Metric("in-b", "s", 1, Map.of("zone", "b"), T0)));
+            assertThat(decisions).extracting(d -> d.action().target()).containsExactlyInAnyOrder("busy", "in-a");
+        }
     }
 
     private static final String GROW = """
@@ -80,7 +103,7 @@ class RuleSessionTest {
                 import dev.governor.api.ActionOutcome.Status;
                 rule "Escalate a failed resize"
                 when
-                    ActionOutcome( status == Status.FAILED, action.type == "pool.resize", $pool : action.target )
+                    ActionOutcome( status == Status.FAILED, type == "pool.resize", $pool : target )
                 then
                     insert( new Action( "notify.log", $pool, "" ) );
                 end
