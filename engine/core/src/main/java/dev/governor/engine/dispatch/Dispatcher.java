@@ -13,10 +13,11 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +62,9 @@ public final class Dispatcher implements AutoCloseable {
         this.listener = listener;
         this.workers = new ThreadPoolExecutor(workerCount, workerCount, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(QUEUE_CAPACITY), threads("governor-action-"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(threads("governor-action-timeout-"));
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, threads("governor-action-timeout-"));
+        deadlines.setRemoveOnCancelPolicy(true);
+        this.timer = deadlines;
     }
 
     /** Dispatches each decision in order. */
@@ -96,12 +99,14 @@ public final class Dispatcher implements AutoCloseable {
                     + " action workers are busy and " + QUEUE_CAPACITY + " actions wait", clock.instant()));
             return;
         }
-        timer.schedule(() -> {
+        ScheduledFuture<?> deadline = timer.schedule(() -> {
             if (result.complete(ActionOutcome.failed(action, "timed out after " + Durations.format(timeout)
                     + " (actions.timeout); the handler was interrupted", clock.instant()))) {
                 task.cancel(true);
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        // Most actions finish long before their deadline: drop it then, rather than keep it queued.
+        result.whenComplete((outcome, error) -> deadline.cancel(false));
     }
 
     private ActionOutcome run(ActionHandler handler, Action action) {
@@ -127,6 +132,11 @@ public final class Dispatcher implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("Could not record the outcome of action {} ({}): {}", decision.id(), outcome.status(), e.getMessage(), e);
         }
+    }
+
+    /** Timeouts still scheduled: one per action in flight. */
+    int pendingDeadlines() {
+        return ((ScheduledThreadPoolExecutor) timer).getQueue().size();
     }
 
     /** Actions handed to a handler whose outcome is not known yet. */

@@ -123,6 +123,21 @@ class DispatcherTest {
     }
 
     @Test
+    void aFinishedActionLeavesNoDeadlineBehind() throws Exception {
+        try (Dispatcher d = dispatcher(Mode.ENFORCE, Duration.ofMinutes(10),
+                Map.of("pool.resize", a -> ActionOutcome.applied(a, "ok", Instant.now())))) {
+            for (int i = 0; i < 100; i++) {
+                d.dispatch(decision("pool.resize"));
+            }
+            for (int i = 0; i < 100; i++) {
+                next();
+            }
+            assertThat(d.pendingDeadlines()).isZero();
+            assertThat(d.inFlight()).isZero();
+        }
+    }
+
+    @Test
     void aHandlerReturningNothingFails() throws Exception {
         try (Dispatcher d = dispatcher(Mode.ENFORCE, Duration.ofSeconds(5), Map.of("pool.resize", a -> null))) {
             d.dispatch(decision("pool.resize"));
