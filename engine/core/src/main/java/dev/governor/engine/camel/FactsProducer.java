@@ -63,7 +63,7 @@ final class FactsProducer extends DefaultProducer {
             return codec.read(node);
         }
         if (body instanceof Map<?, ?> map) {
-            return codec.read((JsonNode) FactCodec.mapper().valueToTree(map));
+            return codec.read(FactCodec.mapper().<JsonNode>valueToTree(map));
         }
         if (body instanceof Collection<?> collection) {
             if (collection.stream().allMatch(Fact.class::isInstance)) {
@@ -71,7 +71,7 @@ final class FactsProducer extends DefaultProducer {
                 collection.forEach(item -> facts.add((Fact) item));
                 return facts;
             }
-            return codec.read((JsonNode) FactCodec.mapper().valueToTree(collection));
+            return codec.read(FactCodec.mapper().<JsonNode>valueToTree(collection));
         }
         throw new InvalidFactException(List.of("a body of type " + body.getClass().getName()
                 + " is not a fact: send a fact, a list of facts, or JSON (convert it first, e.g. with 'marshal: json')"));

@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -114,8 +113,7 @@ public final class ConfigLoader {
 
     private void substitute(JsonNode node, String path, String name) {
         if (node instanceof ObjectNode object) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = it.next();
+            for (Map.Entry<String, JsonNode> entry : object.properties()) {
                 String childPath = path.isEmpty() ? entry.getKey() : path + "." + entry.getKey();
                 if (entry.getValue().isTextual()) {
                     entry.setValue(new TextNode(resolve(entry.getValue().asText(), childPath, name)));
