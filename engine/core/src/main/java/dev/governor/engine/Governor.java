@@ -7,7 +7,6 @@ import dev.governor.engine.config.GovernorConfig;
 import dev.governor.engine.dispatch.Dispatcher;
 import dev.governor.engine.json.FactCodec;
 import dev.governor.engine.plugin.PluginRegistry;
-import dev.governor.engine.rules.ActionTypeReference;
 import dev.governor.engine.rules.CompiledRules;
 import dev.governor.engine.rules.Decision;
 import dev.governor.engine.rules.RuleCompiler;
@@ -70,11 +69,7 @@ public final class Governor implements AutoCloseable {
 
             CompiledRules rules = new RuleCompiler(config.engine().factRetention()).compileFolder(config.rules().dir());
             rules.warnings().forEach(warning -> LOG.warn("{}", warning));
-            for (ActionTypeReference reference : ActionTypeReference.scan(rules.files())) {
-                if (!registry.handles(reference.type())) {
-                    LOG.warn("{}:{}: {}", reference.file(), reference.line(), registry.unhandledMessage(reference.type()));
-                }
-            }
+            registry.unhandledIn(rules.files()).forEach(problem -> LOG.warn("{}", problem));
 
             AuditLog audit = new AuditLog(config.audit().file(), codec);
             started.add(0, audit);

@@ -7,14 +7,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +96,7 @@ public final class CamelRoutes implements AutoCloseable {
     /** Finds which files broke the start, to report each as file:line: message. */
     private static RuntimeException explain(List<Path> files, Exception failure, FactCodec codec,
                                             Map<String, SamplerFactory> samplers) {
-        List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (Path file : files) {
             String problem = checkRoute(file, codec, samplers);
             if (problem != null) {
@@ -108,15 +114,15 @@ public final class CamelRoutes implements AutoCloseable {
      * Returns null when the file is fine, else {@code file[:line]: message}.
      */
     public static String checkRoute(Path file, FactCodec codec, Map<String, SamplerFactory> samplers) {
-        try (org.apache.camel.impl.DefaultCamelContext context = new org.apache.camel.impl.DefaultCamelContext()) {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
             context.setAutoStartup(false);
             context.getCamelContextExtension().setName("governor-check");
             context.addComponent(FactsComponent.NAME, new FactsComponent(facts -> { }, codec));
             context.addComponent(SampleComponent.NAME, new SampleComponent(samplers, false));
             context.start();
-            org.apache.camel.spi.Resource resource = org.apache.camel.support.PluginHelper.getResourceLoader(context)
+            Resource resource = PluginHelper.getResourceLoader(context)
                     .resolveResource("file:" + file.toAbsolutePath());
-            org.apache.camel.support.PluginHelper.getRoutesLoader(context).loadRoutes(resource);
+            PluginHelper.getRoutesLoader(context).loadRoutes(resource);
             return null;
         } catch (Exception e) {
             return file + lineOf(e) + ": " + describe(e);
@@ -124,10 +130,10 @@ public final class CamelRoutes implements AutoCloseable {
     }
 
     private static String lineOf(Throwable e) {
-        java.util.regex.Pattern line = java.util.regex.Pattern.compile("line (\\d+)");
+        Pattern line = Pattern.compile("line (\\d+)");
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null) {
-                java.util.regex.Matcher matcher = line.matcher(t.getMessage());
+                Matcher matcher = line.matcher(t.getMessage());
                 if (matcher.find()) {
                     return ":" + matcher.group(1);
                 }

@@ -55,10 +55,6 @@ public final class SampleComponent extends DefaultComponent {
         return endpoint;
     }
 
-    boolean once() {
-        return once;
-    }
-
     /** Expect {@code count} first polls from now on; see {@link #awaitFirstPolls}. */
     public void expectFirstPolls(int count) {
         firstPolls.set(new CountDownLatch(count));

@@ -54,10 +54,6 @@ public final class SampleEndpoint extends ScheduledPollEndpoint {
     public Consumer createConsumer(Processor processor) throws Exception {
         SampleConsumer consumer = new SampleConsumer(this, processor, factory, samplerOptions);
         configureConsumer(consumer);
-        if (getComponent().once()) {
-            consumer.setInitialDelay(0);
-            consumer.setRepeatCount(1);
-        }
         return consumer;
     }
 

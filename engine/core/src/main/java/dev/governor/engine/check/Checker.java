@@ -5,7 +5,6 @@ import dev.governor.engine.config.GovernorConfig;
 import dev.governor.engine.json.FactCodec;
 import dev.governor.engine.plugin.PluginLoadException;
 import dev.governor.engine.plugin.PluginRegistry;
-import dev.governor.engine.rules.ActionTypeReference;
 import dev.governor.engine.rules.CompiledRules;
 import dev.governor.engine.rules.RuleCompilationException;
 import dev.governor.engine.rules.RuleCompiler;
@@ -45,14 +44,9 @@ public final class Checker {
         PluginRegistry registry = null;
         try {
             registry = PluginRegistry.load(classLoader, config.plugins().dir());
+            // Created only to check the settings; closed at once.
             registry.createHandlers(config.plugins().settings(), clock).values().stream().distinct()
-                    .forEach(handler -> {
-                        try {
-                            handler.close();
-                        } catch (Exception e) {
-                            // closing a handler created only for the check
-                        }
-                    });
+                    .forEach(PluginRegistry::closeQuietly);
         } catch (PluginLoadException e) {
             errors.add(e.getMessage());
         }
@@ -69,11 +63,7 @@ public final class Checker {
             ruleCount = rules.ruleNames().size();
             rules.warnings().forEach(w -> warnings.add(w.toString()));
             if (registry != null) {
-                for (ActionTypeReference reference : ActionTypeReference.scan(files)) {
-                    if (!registry.handles(reference.type())) {
-                        errors.add(reference.file() + ":" + reference.line() + ": " + registry.unhandledMessage(reference.type()));
-                    }
-                }
+                errors.addAll(registry.unhandledIn(files));
             }
         } catch (RuleCompilationException e) {
             e.problems().stream().map(RuleProblem::toString).forEach(errors::add);
@@ -86,8 +76,9 @@ public final class Checker {
             if (routeFiles.isEmpty()) {
                 warnings.add(config.routes().dir() + ": no *.yaml routes: Governor will receive no samples");
             }
+            FactCodec codec = new FactCodec(clock);
             for (Path file : routeFiles) {
-                String problem = CamelRoutes.checkRoute(file, new FactCodec(clock), Samplers.builtIn(clock));
+                String problem = CamelRoutes.checkRoute(file, codec, Samplers.builtIn(clock));
                 if (problem != null) {
                     errors.add(problem);
                 }

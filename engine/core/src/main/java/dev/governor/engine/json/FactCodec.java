@@ -20,7 +20,6 @@ import dev.governor.api.FactTypes;
 import java.lang.reflect.RecordComponent;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -152,13 +151,8 @@ public final class FactCodec {
         if (at == null || at.isNull()) {
             fields.put("at", clock.instant().toString());
         } else if (!at.isTextual()) {
-            problems.add(typeName + ".at: expected an ISO-8601 instant such as \"2026-01-01T00:00:00Z\", got " + describe(at));
-        } else {
-            try {
-                Instant.parse(at.asText());
-            } catch (DateTimeParseException e) {
-                problems.add(typeName + ".at: expected an ISO-8601 instant such as \"2026-01-01T00:00:00Z\", got " + describe(at));
-            }
+            // Jackson would read a number as epoch seconds; say what is meant instead of guessing.
+            problems.add(typeName + ".at: expected " + expected(Instant.class) + ", got " + describe(at));
         }
         if (!problems.isEmpty()) {
             throw new InvalidFactException(problems);
@@ -232,6 +226,9 @@ public final class FactCodec {
         }
         if (type == String.class) {
             return "a string";
+        }
+        if (type == Instant.class) {
+            return "an ISO-8601 instant such as \"2026-01-01T00:00:00Z\"";
         }
         if (Map.class.isAssignableFrom(type)) {
             return "an object";

@@ -1,5 +1,6 @@
 package dev.governor.engine.plugin;
 
+import dev.governor.engine.rules.ActionTypeReference;
 import dev.governor.spi.ActionHandler;
 import dev.governor.spi.ActionPlugin;
 import dev.governor.spi.PluginContext;
@@ -189,6 +190,20 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     /**
+     * Every action type written literally in these rule files that no plugin handles, as
+     * {@code file:line: message} with the fix.
+     */
+    public List<String> unhandledIn(List<Path> ruleFiles) {
+        List<String> problems = new ArrayList<>();
+        for (ActionTypeReference reference : ActionTypeReference.scan(ruleFiles)) {
+            if (!handles(reference.type())) {
+                problems.add(reference.file() + ":" + reference.line() + ": " + unhandledMessage(reference.type()));
+            }
+        }
+        return problems;
+    }
+
+    /**
      * Creates one handler per plugin with its settings. Settings for a plugin that is not loaded are an
      * error: a misspelt plugin name would otherwise leave a safety setting unread.
      */
@@ -227,7 +242,8 @@ public final class PluginRegistry implements AutoCloseable {
         return byType;
     }
 
-    static void closeQuietly(ActionHandler handler) {
+    /** Closes a handler, logging rather than throwing what it throws. */
+    public static void closeQuietly(ActionHandler handler) {
         try {
             handler.close();
         } catch (RuntimeException e) {
