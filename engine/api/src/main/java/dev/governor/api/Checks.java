@@ -30,6 +30,27 @@ final class Checks {
         return value;
     }
 
+    static double requireNonNegative(double value, String field) {
+        if (!(value >= 0.0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(field + " must be a finite number >= 0, was " + value);
+        }
+        return value;
+    }
+
+    static Long requireNonNegative(Long value, String field) {
+        if (value != null && value < 0) {
+            throw new IllegalArgumentException(field + " must be >= 0, was " + value);
+        }
+        return value;
+    }
+
+    static Double requireNonNegative(Double value, String field) {
+        if (value != null) {
+            requireNonNegative(value.doubleValue(), field);
+        }
+        return value;
+    }
+
     static double requireFraction(double value, String field) {
         if (!(value >= 0.0 && value <= 1.0)) {
             throw new IllegalArgumentException(field + " must be between 0 and 1, was " + value);

@@ -14,7 +14,19 @@ public final class FactTypes {
 
     private static final List<Class<? extends Fact>> ALL = List.of(
             HostSample.class,
+            NetworkSample.class,
+            TcpConnections.class,
+            JvmSample.class,
+            MemoryPoolSample.class,
+            GcPause.class,
             PoolSample.class,
+            ExecutorSample.class,
+            PgServer.class,
+            PgDatabase.class,
+            PgTable.class,
+            PgHorizonHolder.class,
+            PgVacuumProgress.class,
+            SourceDown.class,
             Metric.class,
             ActionOutcome.class);
 

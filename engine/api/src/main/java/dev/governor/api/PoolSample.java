@@ -10,12 +10,18 @@ import java.time.Instant;
 /**
  * A point-in-time view of one connection pool.
  *
- * @param pool    the pool's name
- * @param active  connections lent out
- * @param idle    connections open and free
- * @param waiting callers waiting for a connection
- * @param max     the pool's maximum size
- * @param at      when it was sampled
+ * @param pool          the pool's name
+ * @param active        connections lent out
+ * @param idle          connections open and free
+ * @param waiting       callers (threads) waiting for a connection
+ * @param max           the pool's maximum size
+ * @param minIdle       the idle connections the pool keeps ready (HikariCP's {@code minimumIdle})
+ * @param acquireMillis mean time callers waited for a connection since the previous sample, milliseconds;
+ *                      null where the pool does not expose it (remote pools, pools that report to another
+ *                      metrics tracker) or no connection was acquired
+ * @param timeouts      callers that gave up waiting since the previous sample; null where the pool does not
+ *                      expose it
+ * @param at            when it was sampled
  */
 public record PoolSample(
         @JsonProperty(required = true) String pool,
@@ -23,6 +29,9 @@ public record PoolSample(
         @JsonProperty(required = true) int idle,
         @JsonProperty(required = true) int waiting,
         @JsonProperty(required = true) int max,
+        int minIdle,
+        Double acquireMillis,
+        Long timeouts,
         Instant at) implements Fact {
 
     public PoolSample {
@@ -31,7 +40,15 @@ public record PoolSample(
         requireNonNegative(idle, "idle");
         requireNonNegative(waiting, "waiting");
         requireNonNegative(max, "max");
+        requireNonNegative(minIdle, "minIdle");
+        requireNonNegative(acquireMillis, "acquireMillis");
+        requireNonNegative(timeouts, "timeouts");
         requireField(at, "at");
+    }
+
+    /** The counts only: no minimum idle, acquire time or timeouts. */
+    public PoolSample(String pool, int active, int idle, int waiting, int max, Instant at) {
+        this(pool, active, idle, waiting, max, 0, null, null, at);
     }
 
     /** Connections open: active plus idle. */

@@ -86,7 +86,7 @@ public final class Governor implements AutoCloseable {
             engine.start();
             started.add(0, engine);
 
-            CamelRoutes routes = CamelRoutes.start(config.routes().dir(), engine, codec, Samplers.builtIn(clock), false);
+            CamelRoutes routes = CamelRoutes.start(config.routes().dir(), engine, codec, Samplers.builtIn(clock, config), false);
             started.add(0, routes);
 
             LOG.info("Governor started in {} mode: {} rule(s) from {} file(s) in {}, {} route file(s) in {}, "

@@ -1,6 +1,7 @@
 package dev.governor.engine.camel;
 
 import dev.governor.engine.sample.SamplerFactory;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,6 +23,7 @@ public final class SampleComponent extends DefaultComponent {
 
     private final Map<String, SamplerFactory> factories;
     private final boolean once;
+    private final Clock clock;
     private final AtomicReference<CountDownLatch> firstPolls = new AtomicReference<>(new CountDownLatch(0));
 
     /**
@@ -29,8 +31,18 @@ public final class SampleComponent extends DefaultComponent {
      * @param once      true to sample each endpoint once, at once, and no more ({@code governor sample --once})
      */
     public SampleComponent(Map<String, SamplerFactory> factories, boolean once) {
+        this(factories, once, Clock.systemUTC());
+    }
+
+    /** As above, with the clock that stamps {@link dev.governor.api.SourceDown} facts. */
+    public SampleComponent(Map<String, SamplerFactory> factories, boolean once, Clock clock) {
         this.factories = new TreeMap<>(factories);
         this.once = once;
+        this.clock = clock;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     @Override
@@ -47,6 +59,7 @@ public final class SampleComponent extends DefaultComponent {
                 samplerOptions.put(name, value.toString());
             }
         }
+        factory.validate(samplerOptions);
         SampleEndpoint endpoint = new SampleEndpoint(uri, this, remaining, factory, samplerOptions);
         if (once) {
             endpoint.setInitialDelay(0);

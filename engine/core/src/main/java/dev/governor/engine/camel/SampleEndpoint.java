@@ -52,7 +52,7 @@ public final class SampleEndpoint extends ScheduledPollEndpoint {
 
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
-        SampleConsumer consumer = new SampleConsumer(this, processor, factory, samplerOptions);
+        SampleConsumer consumer = new SampleConsumer(this, processor, factory, samplerOptions, getComponent().clock());
         configureConsumer(consumer);
         return consumer;
     }

@@ -78,7 +78,7 @@ public final class Checker {
             }
             FactCodec codec = new FactCodec(clock);
             for (Path file : routeFiles) {
-                String problem = CamelRoutes.checkRoute(file, codec, Samplers.builtIn(clock));
+                String problem = CamelRoutes.checkRoute(file, codec, Samplers.builtIn(clock, config));
                 if (problem != null) {
                     errors.add(problem);
                 }

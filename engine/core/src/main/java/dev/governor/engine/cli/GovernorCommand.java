@@ -170,7 +170,7 @@ public final class GovernorCommand implements Runnable {
                     }
                     out.flush();
                 }
-            }, codec, Samplers.builtIn(Clock.systemUTC()), true)) {
+            }, codec, Samplers.builtIn(Clock.systemUTC(), config), true)) {
                 if (!routes.sampleOnce(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                     spec.commandLine().getErr().println("governor: not every sampling route sampled within " + timeout);
                     return FAILED;

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param audit   where the audit log goes
  * @param engine  the rules session
  * @param actions how actions are carried out
+ * @param databases the PostgreSQL databases Governor samples and acts on, by the name rules use
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GovernorConfig(
@@ -27,7 +28,8 @@ public record GovernorConfig(
         Plugins plugins,
         Audit audit,
         Engine engine,
-        Actions actions) {
+        Actions actions,
+        Map<String, Database> databases) {
 
     public GovernorConfig {
         mode = mode == null ? Mode.ENFORCE : mode;
@@ -37,11 +39,20 @@ public record GovernorConfig(
         audit = audit == null ? new Audit(null) : audit;
         engine = engine == null ? new Engine(null, null) : engine;
         actions = actions == null ? new Actions(null, null) : actions;
+        databases = databases == null ? Map.of() : Map.copyOf(new java.util.TreeMap<>(databases));
+        for (String name : databases.keySet()) {
+            if (!DATABASE_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("database name '" + name
+                        + "' must be letters, digits, '_' or '-' (it is the DATABASE in targets such as DATABASE/SCHEMA.TABLE)");
+            }
+        }
     }
+
+    private static final java.util.regex.Pattern DATABASE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_\\-]*");
 
     /** The configuration with every default. */
     public static GovernorConfig defaults() {
-        return new GovernorConfig(null, null, null, null, null, null, null);
+        return new GovernorConfig(null, null, null, null, null, null, null, null);
     }
 
     /** @param dir the folder of {@code *.drl} files; default {@code rules} */
@@ -111,24 +122,71 @@ public record GovernorConfig(
         }
     }
 
+    /**
+     * One PostgreSQL database that Governor connects to with a small connection of its own.
+     *
+     * @param url             the JDBC URL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/postgres}; required
+     * @param user            the role to connect as (needs {@code pg_monitor} to see every session); default: the driver's
+     * @param password        the role's password; never logged (write {@code ${PGPASSWORD}} to keep it out of the file)
+     * @param applicationName the {@code application_name} Governor's sessions show; default {@code governor}
+     * @param connectTimeout  how long to wait for a connection; default 5s
+     * @param queryTimeout    {@code statement_timeout} for sampling queries; default 10s
+     * @param lockTimeout     {@code lock_timeout} for Governor's statements; default 1s
+     */
+    public record Database(String url, String user, String password, String applicationName, Duration connectTimeout,
+                           Duration queryTimeout, Duration lockTimeout) {
+        public Database {
+            if (url == null || url.isBlank()) {
+                throw new IllegalArgumentException("url is required, e.g. jdbc:postgresql://127.0.0.1:5432/postgres");
+            }
+            if (!url.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("url must start with jdbc:postgresql:, was '" + url + "'");
+            }
+            applicationName = applicationName == null || applicationName.isBlank() ? "governor" : applicationName;
+            connectTimeout = positive(connectTimeout, Duration.ofSeconds(5), "connectTimeout");
+            queryTimeout = positive(queryTimeout, Duration.ofSeconds(10), "queryTimeout");
+            lockTimeout = positive(lockTimeout, Duration.ofSeconds(1), "lockTimeout");
+        }
+
+        /** A database with every default but its URL. */
+        public static Database at(String url, String user) {
+            return new Database(url, user, null, null, null, null, null);
+        }
+
+        private static Duration positive(Duration value, Duration fallback, String name) {
+            Duration d = value == null ? fallback : value;
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + Durations.format(d));
+            }
+            return d;
+        }
+
+        /** Never shows the password. */
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", user=" + user + ", password=" + (password == null ? "none" : "***")
+                    + ", applicationName=" + applicationName + "]";
+        }
+    }
+
     public GovernorConfig withMode(Mode newMode) {
-        return new GovernorConfig(Objects.requireNonNull(newMode), rules, routes, plugins, audit, engine, actions);
+        return new GovernorConfig(Objects.requireNonNull(newMode), rules, routes, plugins, audit, engine, actions, databases);
     }
 
     public GovernorConfig withRulesDir(Path dir) {
-        return new GovernorConfig(mode, new Rules(dir), routes, plugins, audit, engine, actions);
+        return new GovernorConfig(mode, new Rules(dir), routes, plugins, audit, engine, actions, databases);
     }
 
     public GovernorConfig withRoutesDir(Path dir) {
-        return new GovernorConfig(mode, rules, new Routes(dir), plugins, audit, engine, actions);
+        return new GovernorConfig(mode, rules, new Routes(dir), plugins, audit, engine, actions, databases);
     }
 
     public GovernorConfig withPluginsDir(Path dir) {
-        return new GovernorConfig(mode, rules, routes, new Plugins(dir, plugins.settings()), audit, engine, actions);
+        return new GovernorConfig(mode, rules, routes, new Plugins(dir, plugins.settings()), audit, engine, actions, databases);
     }
 
     public GovernorConfig withAuditFile(Path file) {
-        return new GovernorConfig(mode, rules, routes, plugins, new Audit(file), engine, actions);
+        return new GovernorConfig(mode, rules, routes, plugins, new Audit(file), engine, actions, databases);
     }
 
     /** Resolves every relative path against {@code base}. */
@@ -138,6 +196,6 @@ public record GovernorConfig(
                 new Routes(base.resolve(routes.dir())),
                 new Plugins(base.resolve(plugins.dir()), plugins.settings()),
                 new Audit(base.resolve(audit.file())),
-                engine, actions);
+                engine, actions, databases);
     }
 }

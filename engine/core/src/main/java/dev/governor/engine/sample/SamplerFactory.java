@@ -12,7 +12,18 @@ public interface SamplerFactory {
     }
 
     /**
-     * Creates the sampler when its route starts (never when routes are only checked).
+     * Checks the sampler's options when the endpoint is created, so {@code governor check} reports a bad
+     * option (an unknown database, a malformed pattern) without reaching the source.
+     *
+     * @throws IllegalArgumentException naming the option and what it expects
+     */
+    default void validate(Map<String, String> options) {
+    }
+
+    /**
+     * Creates the sampler when its route starts (never when routes are only checked). It must not reach
+     * its source yet: a source that is down at start-up is reported by the first sample as
+     * {@link dev.governor.api.SourceDown}, not by a route that fails to start.
      *
      * @param options the sampler's own options from the endpoint URI, by name
      */

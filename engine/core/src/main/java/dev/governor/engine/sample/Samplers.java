@@ -1,7 +1,9 @@
 package dev.governor.engine.sample;
 
+import dev.governor.engine.config.GovernorConfig;
 import java.time.Clock;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The samplers that {@code governor-sample:NAME} endpoints can name. */
 public final class Samplers {
@@ -9,8 +11,20 @@ public final class Samplers {
     private Samplers() {
     }
 
-    /** The built-in samplers: {@code host}. */
+    /** The built-in samplers, with no databases configured. */
     public static Map<String, SamplerFactory> builtIn(Clock clock) {
-        return Map.of("host", options -> new HostSampler(clock));
+        return builtIn(clock, GovernorConfig.defaults());
+    }
+
+    /**
+     * The built-in samplers.
+     *
+     * @param clock  stamps the facts
+     * @param config where the configured databases come from
+     */
+    public static Map<String, SamplerFactory> builtIn(Clock clock, GovernorConfig config) {
+        Map<String, SamplerFactory> all = new TreeMap<>();
+        all.put("host", options -> new HostSampler(clock));
+        return all;
     }
 }

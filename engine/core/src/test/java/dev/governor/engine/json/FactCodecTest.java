@@ -7,7 +7,19 @@ import dev.governor.api.Action;
 import dev.governor.api.ActionOutcome;
 import dev.governor.api.Fact;
 import dev.governor.api.FactTypes;
+import dev.governor.api.ExecutorSample;
+import dev.governor.api.GcPause;
 import dev.governor.api.HostSample;
+import dev.governor.api.JvmSample;
+import dev.governor.api.MemoryPoolSample;
+import dev.governor.api.NetworkSample;
+import dev.governor.api.PgDatabase;
+import dev.governor.api.PgHorizonHolder;
+import dev.governor.api.PgServer;
+import dev.governor.api.PgTable;
+import dev.governor.api.PgVacuumProgress;
+import dev.governor.api.SourceDown;
+import dev.governor.api.TcpConnections;
 import dev.governor.api.Metric;
 import dev.governor.api.PoolSample;
 import java.time.Clock;
@@ -30,8 +42,27 @@ class FactCodecTest {
         params.put("max", 12);
         params.put("note", "grow");
         return List.of(
-                new HostSample("db-1", 0.25, 0.05, 8, 16_000_000_000L, 12_000_000_000L, 4_000_000_000L, AT),
-                new PoolSample("orders", 10, 0, 6, 10, AT),
+                new HostSample("db-1", 0.25, 0.05, 1.5, 16_000_000_000L, 12_000_000_000L, 4_000_000_000L,
+                        2_000_000_000L, 1_000_000L, 0.5, 0.75, 1.25, 120, 1024, true, AT),
+                new NetworkSample("db-1", "eth0", 1000.5, 2000, 10, 20, 1, 0, 2, AT),
+                new TcpConnections("db-1", 10, 4, 1, 0, 2, 30, 1, 0, 0, 48, AT),
+                new JvmSample("local", 100_000_000L, 200_000_000L, 512_000_000L, 50_000_000L, 60_000_000L, 80_000_000L,
+                        3, 0.012, 0.008, 40, 20, 42, 1024, 2048, 0, AT),
+                new MemoryPoolSample("local", "G1 Old Gen", true, 90_000_000L, 120_000_000L, 512_000_000L, 80_000_000L, AT),
+                new GcPause("local", "G1 Young Generation", "end of minor GC", "G1 Evacuation Pause", 0.004, AT),
+                new PoolSample("orders", 10, 0, 6, 10, 2, 12.5, 1L, AT),
+                new ExecutorSample("workers", 4, 8, 8, 8, 100, 100, 250, 3, AT),
+                new PgServer("main", 170002, 100, 3, 12, 2, 8, 1, 0, 1, 3,
+                        Map.of("autovacuum_naptime", "60", "transaction_timeout", "0"), AT),
+                new PgDatabase("main", "orders", 210_000_000L, 1_000L, 200_000_000L, 1_934_483_647L, 2_144_483_647L, true, 7, AT),
+                new PgTable("main", "public", "orders", 16_384L, 100_000, 2_051, 2_051, 0, 10_000, 1_725, 14_131_200L,
+                        1_000, 0, AT, null, AT, null, 1, 0, 1, 0, true, 2_050, 3_000.0, 1_050, 200_000_000L,
+                        true, true, false, AT),
+                new PgHorizonHolder("main", PgHorizonHolder.SESSION, "4242", "orders", 4242, "idle in transaction", "app",
+                        "billing", "10.0.0.7", "client backend", 1_000L, AT, AT, 300.5, 299.5, "SELECT 1", AT),
+                new PgVacuumProgress("main", "orders", 4243, "public", "orders", 16_384L, "scanning heap", true, false,
+                        12.5, 2655, 820, 0, 0, null, null, 67_108_864L, 1_024L, 120L, 2L, 0L, null, "Timeout:VacuumDelay", AT),
+                new SourceDown("postgres/main", "Connection refused", AT, 3, AT.plusSeconds(7)),
                 new Metric("queue.depth", "orders", 1234.5, Map.of("zone", "a"), AT),
                 ActionOutcome.applied(new Action("pool.resize", "orders", params, "Grow a pool"), "max 10 -> 12", AT));
     }
@@ -75,7 +106,7 @@ class FactCodecTest {
     @Test
     void rejectsUnknownFieldsListingTheKnownOnes() {
         assertThatThrownBy(() -> codec.read("{\"type\":\"PoolSample\",\"pool\":\"o\",\"active\":1,\"idle\":0,\"waitng\":2,\"waiting\":2,\"max\":3}"))
-                .hasMessageContaining("PoolSample.waitng: unknown field; PoolSample has pool, active, idle, waiting, max, at");
+                .hasMessageContaining("PoolSample.waitng: unknown field; PoolSample has pool, active, idle, waiting, max, minIdle, acquireMillis, timeouts, at");
     }
 
     @Test
@@ -102,7 +133,7 @@ class FactCodecTest {
     @Test
     void rejectsUnknownAndMissingTypes() {
         assertThatThrownBy(() -> codec.read("{\"type\":\"PoolSampel\"}"))
-                .hasMessageContaining("unknown fact type 'PoolSampel': expected one of HostSample, PoolSample, Metric, ActionOutcome");
+                .hasMessageContaining("unknown fact type 'PoolSampel': expected one of HostSample, NetworkSample, TcpConnections");
         assertThatThrownBy(() -> codec.read("{\"pool\":\"orders\"}"))
                 .hasMessageContaining("missing \"type\"");
         assertThatThrownBy(() -> codec.read("42"))
