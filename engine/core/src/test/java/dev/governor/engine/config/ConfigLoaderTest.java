@@ -52,6 +52,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsDatabasesWithDefaultsAndKeepsThePasswordOutOfItsText() {
+        GovernorConfig config = loader.parse("""
+                databases:
+                  main:
+                    url: jdbc:postgresql://db.internal:5432/orders
+                    user: governor
+                    password: ${DB_PASSWORD}
+                    queryTimeout: 3s
+                  local:
+                    url: jdbc:postgresql://127.0.0.1:5432/postgres
+                """, "governor.yaml");
+        assertThat(config.databases()).containsOnlyKeys("local", "main");
+        GovernorConfig.Database main = config.databases().get("main");
+        assertThat(main.url()).isEqualTo("jdbc:postgresql://db.internal:5432/orders");
+        assertThat(main.password()).isEqualTo("s3cret");
+        assertThat(main.applicationName()).isEqualTo("governor");
+        assertThat(main.queryTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(main.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(main.lockTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(main.toString()).doesNotContain("s3cret").contains("password=***");
+        assertThat(config.toString()).doesNotContain("s3cret");
+        assertThat(config.databases().get("local").user()).isNull();
+    }
+
+    @Test
+    void aDatabaseWithoutAUsableUrlOrWithABadNameIsRefused() {
+        assertThatThrownBy(() -> loader.parse("databases:\n  main:\n    user: governor\n", "governor.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'databases.main': url is required");
+        assertThatThrownBy(() -> loader.parse("databases:\n  main:\n    url: jdbc:mysql://x/y\n", "governor.yaml"))
+                .hasMessageContaining("url must start with jdbc:postgresql:");
+        assertThatThrownBy(() -> loader.parse("databases:\n  main:\n    url: jdbc:postgresql://x/y\n    pasword: x\n", "governor.yaml"))
+                .hasMessageContaining("unknown key 'databases.main.pasword'");
+        assertThatThrownBy(() -> loader.parse("databases:\n  \"a/b\":\n    url: jdbc:postgresql://x/y\n", "governor.yaml"))
+                .hasMessageContaining("database name 'a/b' must be letters, digits");
+    }
+
+    @Test
     void anUnknownKeyStopsWithItsPathAndTheKnownKeys() {
         assertThatThrownBy(() -> loader.parse("actions:\n  timout: 5s\n", "governor.yaml"))
                 .isInstanceOf(ConfigException.class)
