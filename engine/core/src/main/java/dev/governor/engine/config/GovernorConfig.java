@@ -142,6 +142,7 @@ public record GovernorConfig(
             if (!url.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("url must start with jdbc:postgresql:, was '" + url + "'");
             }
+            password = password == null || password.isEmpty() ? null : password;
             applicationName = applicationName == null || applicationName.isBlank() ? "governor" : applicationName;
             connectTimeout = positive(connectTimeout, Duration.ofSeconds(5), "connectTimeout");
             queryTimeout = positive(queryTimeout, Duration.ofSeconds(10), "queryTimeout");
