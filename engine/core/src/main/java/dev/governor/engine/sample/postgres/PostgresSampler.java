@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * sample, with the configured connect, statement and lock timeouts, in read-only mode; it is kept
  * between samples. Any SQL error closes it and is thrown, so the endpoint reports the database as down
  * and backs off; the next sample reconnects. The password is never logged.
+ *
+ * <p>Horizon holders leave out this session, every session with Governor's {@code application_name}
+ * (another endpoint's sampler, say), autovacuum workers (VACUUM ignores their snapshots), parallel
+ * workers (their leader is reported) and WAL senders whose standby is reported as such. A session's
+ * {@code detail} is the start of its query text, which may hold literals: it goes into facts, never into logs.
  */
 public final class PostgresSampler implements Sampler {
 

@@ -22,6 +22,16 @@ final class EmbeddedServers {
     /** Where Maven copies the binaries jars (see engine/core/pom.xml). */
     static final String BINARIES_PROPERTY = "governor.test.postgres.binaries";
 
+    /**
+     * What the sampler tests need from a server of their own: autovacuum visiting every second, prepared
+     * transactions, logical slots, and the cost-delay timing of PostgreSQL 18 (ignored before 18).
+     */
+    static final Map<String, String> TEST_SETTINGS = Map.of(
+            "autovacuum_naptime", "1s",
+            "max_prepared_transactions", "5",
+            "wal_level", "logical",
+            "track_counts", "on");
+
     static {
         // The server's own start-up chatter, line by line, is noise in test output; warnings and errors stay.
         ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.zonky")).setLevel(Level.WARN);
@@ -34,6 +44,9 @@ final class EmbeddedServers {
     static EmbeddedPostgres.Builder builder(int major, Map<String, String> settings) {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
         settings.forEach(builder::setServerConfig);
+        if (major >= 18) {
+            builder.setServerConfig("track_cost_delay_timing", "on");
+        }
         if (major == 15 || major == 18) {
             builder.setPgBinaryResolver(fromJar(binariesJar(major)));
         } else if (major != 17) {

@@ -1,15 +1,16 @@
 package dev.governor.engine.sample.postgres;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.util.Map;
 
 /**
  * The sampler against the shared PostgreSQL 15 at 127.0.0.1:5432 (user postgres, trust). Its settings
  * are not ours to change: autovacuum keeps its own naptime (and may be off), so the autovacuum
- * prediction is checked but not watched; it allows no prepared transactions, so that test runs on an
- * embedded PostgreSQL 15 of its own.
+ * prediction is checked but not watched; prepared transactions and logical slots are tested on an
+ * embedded PostgreSQL 15 started for them.
  */
 class PostgresSampler15IT extends PostgresSamplerContract {
+
+    private EmbeddedPostgres own;
 
     @Override
     Server startServer() {
@@ -17,16 +18,17 @@ class PostgresSampler15IT extends PostgresSamplerContract {
     }
 
     @Override
-    void stopServer() {
+    void stopServer() throws Exception {
+        if (own != null) {
+            own.close();
+        }
     }
 
     @Override
-    PreparedTransactions preparedTransactions() throws Exception {
-        if (queryLong("SELECT current_setting('max_prepared_transactions')::int") > 0) {
-            return super.preparedTransactions();
+    OwnServer ownServer() throws Exception {
+        if (own == null) {
+            own = EmbeddedServers.start(15, EmbeddedServers.TEST_SETTINGS);
         }
-        EmbeddedPostgres postgres = EmbeddedServers.start(15, Map.of("max_prepared_transactions", "5"));
-        return new PreparedTransactions(new Server(15, "localhost", postgres.getPort(), "postgres", true), "postgres",
-                postgres);
+        return new OwnServer(new Server(15, "localhost", own.getPort(), "postgres", true), "postgres");
     }
 }

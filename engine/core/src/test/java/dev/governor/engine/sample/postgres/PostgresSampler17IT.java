@@ -1,19 +1,15 @@
 package dev.governor.engine.sample.postgres;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.util.Map;
 
-/** The sampler against an embedded PostgreSQL 17, with a 1 s autovacuum naptime and prepared transactions. */
+/** The sampler against an embedded PostgreSQL 17 with {@link EmbeddedServers#TEST_SETTINGS}. */
 class PostgresSampler17IT extends PostgresSamplerContract {
 
     private EmbeddedPostgres postgres;
 
     @Override
     Server startServer() throws Exception {
-        postgres = EmbeddedServers.start(17, Map.of(
-                "autovacuum_naptime", "1s",
-                "max_prepared_transactions", "5",
-                "track_counts", "on"));
+        postgres = EmbeddedServers.start(17, EmbeddedServers.TEST_SETTINGS);
         return new Server(17, "localhost", postgres.getPort(), "postgres", true);
     }
 

@@ -364,53 +364,74 @@ abstract class PostgresSamplerContract {
 
     @Test
     void aPreparedTransactionIsAHolder() throws Exception {
-        try (PreparedTransactions target = preparedTransactions()) {
-            String gid = "governor-it-" + UUID.randomUUID();
-            Properties props = new Properties();
-            props.setProperty("user", target.server().user());
-            try (Connection c = DriverManager.getConnection(target.server().url(target.database()), props);
-                 Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE prepared_rows (id int)");
-                c.setAutoCommit(false);
-                s.executeUpdate("INSERT INTO prepared_rows VALUES (1)");
-                s.execute("PREPARE TRANSACTION '" + gid + "'");
-                c.setAutoCommit(true);
-                try {
-                    PgHorizonHolder prepared = sample(sampler(target.server(), target.database()), PgHorizonHolder.class)
-                            .stream()
-                            .filter(h -> h.kind().equals(PgHorizonHolder.PREPARED) && h.id().equals(gid))
-                            .findFirst().orElseThrow(() -> new AssertionError("prepared transaction " + gid + " not reported"));
+        OwnServer target = ownServer();
+        String gid = "governor-it-" + UUID.randomUUID();
+        try (Connection c = target.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE prepared_rows (id int)");
+            c.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO prepared_rows VALUES (1)");
+            s.execute("PREPARE TRANSACTION '" + gid + "'");
+            c.setAutoCommit(true);
+            try {
+                PgHorizonHolder prepared = sample(sampler(target.server(), target.database()), PgHorizonHolder.class)
+                        .stream()
+                        .filter(h -> h.kind().equals(PgHorizonHolder.PREPARED) && h.id().equals(gid))
+                        .findFirst().orElseThrow(() -> new AssertionError("prepared transaction " + gid + " not reported"));
 
-                    assertThat(prepared.datname()).isEqualTo(target.database());
-                    assertThat(prepared.user()).isEqualTo(target.server().user());
-                    assertThat(prepared.pid()).isNull();
-                    assertThat(prepared.target()).isNull();
-                    assertThat(prepared.state()).isNull();
-                    assertThat(prepared.xactStart()).isNotNull();
-                    assertThat(prepared.xidAge()).isGreaterThanOrEqualTo(0);
-                    assertThat(prepared.heldSeconds()).isGreaterThanOrEqualTo(0.0);
-                    assertThat(prepared.detail()).startsWith("prepared transaction ");
-                } finally {
-                    s.execute("ROLLBACK PREPARED '" + gid + "'");
-                    s.execute("DROP TABLE prepared_rows");
-                }
+                assertThat(prepared.datname()).isEqualTo(target.database());
+                assertThat(prepared.user()).isEqualTo(target.server().user());
+                assertThat(prepared.pid()).isNull();
+                assertThat(prepared.target()).isNull();
+                assertThat(prepared.state()).isNull();
+                assertThat(prepared.xactStart()).isNotNull();
+                assertThat(prepared.xidAge()).isGreaterThanOrEqualTo(0);
+                assertThat(prepared.heldSeconds()).isGreaterThanOrEqualTo(0.0);
+                assertThat(prepared.detail()).startsWith("prepared transaction ");
+            } finally {
+                s.execute("ROLLBACK PREPARED '" + gid + "'");
+                s.execute("DROP TABLE prepared_rows");
+            }
+        }
+    }
+
+    @Test
+    void aLogicalReplicationSlotIsAHolderThroughItsCatalogXmin() throws Exception {
+        OwnServer target = ownServer();
+        String slot = "governor_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = target.connect(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+            try {
+                PgHorizonHolder held = await(() -> sample(sampler(target.server(), target.database()), PgHorizonHolder.class)
+                        .stream().filter(h -> h.kind().equals(PgHorizonHolder.REPLICATION_SLOT) && h.id().equals(slot))
+                        .findFirst(), Optional::isPresent, Duration.ofSeconds(5)).get();
+
+                assertThat(held.datname()).isEqualTo(target.database());
+                assertThat(held.state()).isEqualTo("inactive");
+                assertThat(held.application()).isEqualTo("pgoutput");
+                assertThat(held.pid()).isNull();
+                assertThat(held.user()).isNull();
+                assertThat(held.xidAge()).isGreaterThanOrEqualTo(0);
+                assertThat(held.heldSeconds()).isZero();
+                assertThat(held.detail()).startsWith("logical slot, xmin -, catalog_xmin ");
+            } finally {
+                s.execute("SELECT pg_drop_replication_slot('" + slot + "')");
             }
         }
     }
 
     /**
-     * Where a prepared transaction can be made (needs {@code max_prepared_transactions > 0}): by default
-     * this class's server and database; a subclass whose server has none starts one of the same version.
+     * A server whose settings these tests chose ({@code max_prepared_transactions > 0},
+     * {@code wal_level = logical}), with a database to use: by default this class's server and
+     * database; a subclass whose server is not its own to configure supplies one of the same version.
      */
-    PreparedTransactions preparedTransactions() throws Exception {
-        return new PreparedTransactions(server, database, () -> { });
+    OwnServer ownServer() throws Exception {
+        return new OwnServer(server, database);
     }
 
-    /** A server, a database on it, and how to let go of them. */
-    record PreparedTransactions(Server server, String database, AutoCloseable release) implements AutoCloseable {
-        @Override
-        public void close() throws Exception {
-            release.close();
+    /** A server and a database on it. */
+    record OwnServer(Server server, String database) {
+        Connection connect() throws SQLException {
+            return DriverManager.getConnection(server.url(database), server.user(), null);
         }
     }
 
