@@ -42,8 +42,11 @@ import java.time.Instant;
  *                           vacuum is off for it
  * @param analyzeThreshold   modified rows above which autovacuum analyzes the table
  * @param freezeMaxAge       the effective {@code autovacuum_freeze_max_age} for this table, transaction IDs
- * @param vacuumDue          autovacuum would vacuum it now (dead rows or inserts over threshold, or wraparound)
- * @param analyzeDue         autovacuum would analyze it now
+ * @param vacuumDue          dead rows or inserts are over autovacuum's threshold, or wraparound is due: autovacuum
+ *                           vacuums it at its next visit when {@code autovacuumEnabled} (wraparound: always); a
+ *                           table due while autovacuum is off for it is one only Governor will vacuum
+ * @param analyzeDue         modified rows are over autovacuum's analyze threshold: autovacuum analyzes it at its
+ *                           next visit when {@code autovacuumEnabled}
  * @param wraparoundDue      {@code xidAge} or {@code mxidAge} is over its freeze limit: autovacuum will run an
  *                           anti-wraparound vacuum that cannot be skipped
  * @param at                 when it was sampled

@@ -1,6 +1,7 @@
 package dev.governor.engine.sample;
 
 import dev.governor.engine.config.GovernorConfig;
+import dev.governor.engine.sample.postgres.PostgresSamplerFactory;
 import java.time.Clock;
 import java.util.Map;
 import java.util.TreeMap;
@@ -25,6 +26,7 @@ public final class Samplers {
     public static Map<String, SamplerFactory> builtIn(Clock clock, GovernorConfig config) {
         Map<String, SamplerFactory> all = new TreeMap<>();
         all.put("host", options -> new HostSampler(clock));
+        all.put("postgres", new PostgresSamplerFactory(clock, config.databases()));
         return all;
     }
 }

@@ -1,0 +1,49 @@
+package dev.governor.engine.sample.postgres;
+
+import dev.governor.engine.config.GovernorConfig;
+import dev.governor.engine.sample.SamplerFactory;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code governor-sample:postgres?database=main&facts=holders&period=5s}: samples a database named in
+ * {@code governor.yaml}. Options:
+ * <ul>
+ *   <li>{@code database}: the name under {@code databases:}; may be left out when exactly one is configured</li>
+ *   <li>{@code facts}: a comma list of {@code server,databases,tables,holders,vacuum}; default all, so
+ *       holders can be sampled every 5 s from one endpoint and tables every minute from another</li>
+ *   <li>{@code schemas}, {@code excludeSchemas}: comma lists of globs ({@code *}, {@code ?}) a table's
+ *       schema must match (default every schema) and must not match (default {@code pg_catalog},
+ *       {@code information_schema}, {@code pg_toast}, unless {@code schemas} names one of them)</li>
+ *   <li>{@code tables}: comma list of globs matched against the table's {@code name} or {@code schema.name}</li>
+ *   <li>{@code top}: keep only the N tables with the most dead rows; a table due for an
+ *       anti-wraparound vacuum is always kept</li>
+ * </ul>
+ * Names are matched as the catalog spells them (case-sensitive). The filtering happens in the query.
+ */
+public final class PostgresSamplerFactory implements SamplerFactory {
+
+    private final Clock clock;
+    private final Map<String, GovernorConfig.Database> databases;
+
+    public PostgresSamplerFactory(Clock clock, Map<String, GovernorConfig.Database> databases) {
+        this.clock = clock;
+        this.databases = Map.copyOf(databases);
+    }
+
+    @Override
+    public Set<String> optionNames() {
+        return PostgresOptions.NAMES;
+    }
+
+    @Override
+    public void validate(Map<String, String> options) {
+        PostgresOptions.parse(options, databases);
+    }
+
+    @Override
+    public PostgresSampler create(Map<String, String> options) {
+        return new PostgresSampler(clock, PostgresOptions.parse(options, databases));
+    }
+}
