@@ -19,6 +19,14 @@ public interface PluginContext {
     /** The clock to stamp outcomes with; a pseudo clock in rule tests. */
     Clock clock();
 
+    /**
+     * The PostgreSQL databases configured in {@code governor.yaml} ({@code databases:}), by the name rules
+     * use in targets; empty when there are none.
+     */
+    default Map<String, Database> databases() {
+        return Map.of();
+    }
+
     /** A setting as a string, or {@code fallback} when it is absent. */
     default String setting(String key, String fallback) {
         Object value = settings().get(key);

@@ -64,7 +64,7 @@ public final class Governor implements AutoCloseable {
             FactCodec codec = new FactCodec(clock);
             PluginRegistry registry = PluginRegistry.load(pluginClassLoader, config.plugins().dir());
             started.add(registry);
-            Map<String, ActionHandler> handlers = registry.createHandlers(config.plugins().settings(), clock);
+            Map<String, ActionHandler> handlers = registry.createHandlers(config.plugins().settings(), clock, config.databasesForPlugins());
             new LinkedHashSet<>(handlers.values()).forEach(handler -> started.add(0, handler));
 
             CompiledRules rules = new RuleCompiler(config.engine().factRetention()).compileFolder(config.rules().dir());

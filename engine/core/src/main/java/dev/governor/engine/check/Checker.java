@@ -45,7 +45,7 @@ public final class Checker {
         try {
             registry = PluginRegistry.load(classLoader, config.plugins().dir());
             // Created only to check the settings; closed at once.
-            registry.createHandlers(config.plugins().settings(), clock).values().stream().distinct()
+            registry.createHandlers(config.plugins().settings(), clock, config.databasesForPlugins()).values().stream().distinct()
                     .forEach(PluginRegistry::closeQuietly);
         } catch (PluginLoadException e) {
             errors.add(e.getMessage());

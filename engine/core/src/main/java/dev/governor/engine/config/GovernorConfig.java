@@ -162,12 +162,25 @@ public record GovernorConfig(
             return d;
         }
 
+        /** This database as plugins receive it, under its name. */
+        public dev.governor.spi.Database forPlugins(String name) {
+            return new dev.governor.spi.Database(name, url, user, password, applicationName, connectTimeout, queryTimeout,
+                    lockTimeout);
+        }
+
         /** Never shows the password. */
         @Override
         public String toString() {
             return "Database[url=" + url + ", user=" + user + ", password=" + (password == null ? "none" : "***")
                     + ", applicationName=" + applicationName + "]";
         }
+    }
+
+    /** The configured databases as plugins receive them ({@link dev.governor.spi.PluginContext#databases()}). */
+    public Map<String, dev.governor.spi.Database> databasesForPlugins() {
+        Map<String, dev.governor.spi.Database> out = new java.util.TreeMap<>();
+        databases.forEach((name, database) -> out.put(name, database.forPlugins(name)));
+        return out;
     }
 
     public GovernorConfig withMode(Mode newMode) {

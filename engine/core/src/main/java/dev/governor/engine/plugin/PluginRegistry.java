@@ -3,6 +3,7 @@ package dev.governor.engine.plugin;
 import dev.governor.engine.rules.ActionTypeReference;
 import dev.governor.spi.ActionHandler;
 import dev.governor.spi.ActionPlugin;
+import dev.governor.spi.Database;
 import dev.governor.spi.PluginContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -208,6 +209,16 @@ public final class PluginRegistry implements AutoCloseable {
      * error: a misspelt plugin name would otherwise leave a safety setting unread.
      */
     public Map<String, ActionHandler> createHandlers(Map<String, Map<String, Object>> settings, Clock clock) {
+        return createHandlers(settings, clock, Map.of());
+    }
+
+    /**
+     * As {@link #createHandlers(Map, Clock)}, giving each plugin the configured databases.
+     *
+     * @param databases the databases from {@code governor.yaml}, by name
+     */
+    public Map<String, ActionHandler> createHandlers(Map<String, Map<String, Object>> settings, Clock clock,
+                                                     Map<String, Database> databases) {
         Set<String> names = plugins.stream().map(LoadedPlugin::name).collect(Collectors.toSet());
         for (String configured : settings.keySet()) {
             if (!names.contains(configured)) {
@@ -222,7 +233,7 @@ public final class PluginRegistry implements AutoCloseable {
                 Map<String, Object> own = settings.getOrDefault(loaded.name(), Map.of());
                 ActionHandler handler;
                 try {
-                    handler = loaded.plugin().create(new Context(loaded.name(), own, clock));
+                    handler = loaded.plugin().create(new Context(loaded.name(), own, clock, Map.copyOf(databases)));
                 } catch (RuntimeException e) {
                     throw new PluginLoadException("governor.yaml: 'plugins.settings." + loaded.name() + "': "
                             + e.getMessage(), e);
@@ -262,6 +273,7 @@ public final class PluginRegistry implements AutoCloseable {
         }
     }
 
-    private record Context(String pluginName, Map<String, Object> settings, Clock clock) implements PluginContext {
+    private record Context(String pluginName, Map<String, Object> settings, Clock clock, Map<String, Database> databases)
+            implements PluginContext {
     }
 }
