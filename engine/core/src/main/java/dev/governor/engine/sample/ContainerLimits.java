@@ -49,6 +49,9 @@ record ContainerLimits(int version, double cpuQuota, int cpusetCpus, long memory
     /** No cgroup file system: no limits, nothing known. */
     static final ContainerLimits NONE = new ContainerLimits(0, -1, -1, -1, -1, -1, -1);
 
+    /** How long limits read from the files are used before they are read again, nanoseconds. */
+    static final long LIMITS_TRUSTED_NANOS = 10_000_000_000L;
+
     /** cgroup v1 reports "no limit" as a huge page-aligned number near {@code Long.MAX_VALUE}. */
     private static final long V1_UNLIMITED = 1L << 62;
 
@@ -96,7 +99,10 @@ record ContainerLimits(int version, double cpuQuota, int cpusetCpus, long memory
         return memoryLimit > 0 ? Math.min(memoryLimit, used) : used;
     }
 
-    /** The directories that hold this process's cgroup files, found once; {@link #read()} reads them. */
+    /**
+     * The directories that hold this process's cgroup files, found once; {@link #read()} and
+     * {@link #sample(int)} read them. Not thread-safe.
+     */
     static final class Cgroup {
 
         private final int version;
@@ -105,6 +111,10 @@ record ContainerLimits(int version, double cpuQuota, int cpusetCpus, long memory
         private final List<Path> cpu;
         private final Path cpuset;
         private final Path cpuacct;
+        // What the last full read found; see sample().
+        private ContainerLimits last;
+        private long limitsReadAt;
+        private Path limiting;
 
         private Cgroup(int version, List<Path> memory, List<Path> cpu, Path cpuset, Path cpuacct) {
             this.version = version;
@@ -190,12 +200,35 @@ record ContainerLimits(int version, double cpuQuota, int cpusetCpus, long memory
             };
         }
 
+        /**
+         * Limits read at most {@link #LIMITS_TRUSTED_NANOS} ago, and the usage that matters under them read now:
+         * memory usage only under a memory limit, CPU usage only under fewer CPUs than the host's. Limits
+         * rarely change, and a host without limits then costs no file reads at all.
+         */
+        ContainerLimits sample(int hostCpus) {
+            if (last == null || System.nanoTime() - limitsReadAt > LIMITS_TRUSTED_NANOS) {
+                last = read();
+                limitsReadAt = System.nanoTime();
+                return last;
+            }
+            long usage = -1;
+            long inactiveFile = -1;
+            if (last.hasMemoryLimit()) {
+                long[] memoryUsage = memoryUsage(limiting);
+                usage = memoryUsage[0];
+                inactiveFile = memoryUsage[1];
+            }
+            long cpuNanos = last.cpuLimit(hostCpus) > 0 ? cpuUsageNanos() : -1;
+            return new ContainerLimits(last.version, last.cpuQuota, last.cpusetCpus, last.memoryLimit, usage,
+                    inactiveFile, cpuNanos);
+        }
+
         private ContainerLimits readV2() {
             double quota = -1;
             for (Path dir : cpu) {
                 quota = smallerQuota(quota, cpuMaxV2(text(dir.resolve("cpu.max"))));
             }
-            Path limiting = null;
+            limiting = memory.get(0);
             long limit = -1;
             for (Path dir : memory) {
                 long value = bytesOrMax(text(dir.resolve("memory.max")));
@@ -204,12 +237,9 @@ record ContainerLimits(int version, double cpuQuota, int cpusetCpus, long memory
                     limiting = dir;
                 }
             }
-            Path usageDir = limiting != null ? limiting : memory.get(0);
-            long usage = number(text(usageDir.resolve("memory.current")));
-            long inactiveFile = statValue(usageDir.resolve("memory.stat"), "inactive_file");
-            long usageMicros = statValue(cpuacct.resolve("cpu.stat"), "usage_usec");
-            return new ContainerLimits(2, quota, cpuCount(text(cpuset.resolve("cpuset.cpus.effective"))), limit, usage,
-                    inactiveFile, usageMicros < 0 ? -1 : usageMicros * 1000);
+            long[] usage = memoryUsage(limiting);
+            return new ContainerLimits(2, quota, cpuCount(text(cpuset.resolve("cpuset.cpus.effective"))), limit,
+                    usage[0], usage[1], cpuUsageNanos());
         }
 
         private ContainerLimits readV1() {
@@ -221,7 +251,7 @@ record ContainerLimits(int version, double cpuQuota, int cpusetCpus, long memory
                     quota = smallerQuota(quota, (double) quotaMicros / periodMicros);
                 }
             }
-            Path limiting = null;
+            limiting = memory.isEmpty() ? null : memory.get(0);
             long limit = -1;
             for (Path dir : memory) {
                 long value = number(text(dir.resolve("memory.limit_in_bytes")));
@@ -230,21 +260,39 @@ record ContainerLimits(int version, double cpuQuota, int cpusetCpus, long memory
                     limiting = dir;
                 }
             }
-            long usage = -1;
-            long inactiveFile = -1;
-            if (!memory.isEmpty()) {
-                Path usageDir = limiting != null ? limiting : memory.get(0);
-                usage = number(text(usageDir.resolve("memory.usage_in_bytes")));
-                Map<String, Long> stat = stat(usageDir.resolve("memory.stat"));
-                inactiveFile = stat.getOrDefault("total_inactive_file", stat.getOrDefault("inactive_file", -1L));
-            }
             int cpus = -1;
             if (cpuset != null) {
                 String effective = text(cpuset.resolve("cpuset.effective_cpus"));
                 cpus = cpuCount(effective != null ? effective : text(cpuset.resolve("cpuset.cpus")));
             }
-            long usageNanos = cpuacct == null ? -1 : number(text(cpuacct.resolve("cpuacct.usage")));
-            return new ContainerLimits(1, quota, cpus, limit, usage, inactiveFile, usageNanos);
+            long[] usage = memoryUsage(limiting);
+            return new ContainerLimits(1, quota, cpus, limit, usage[0], usage[1], cpuUsageNanos());
+        }
+
+        /** Usage and inactive file cache of a memory group, bytes; -1 each when unknown. */
+        private long[] memoryUsage(Path dir) {
+            if (dir == null) {
+                return new long[] {-1, -1};
+            }
+            if (version == 2) {
+                return new long[] {number(text(dir.resolve("memory.current"))),
+                        stat(dir.resolve("memory.stat")).getOrDefault("inactive_file", -1L)};
+            }
+            Map<String, Long> stat = stat(dir.resolve("memory.stat"));
+            return new long[] {number(text(dir.resolve("memory.usage_in_bytes"))),
+                    stat.getOrDefault("total_inactive_file", stat.getOrDefault("inactive_file", -1L))};
+        }
+
+        /** CPU time the own group has used, nanoseconds; -1 when unknown. */
+        private long cpuUsageNanos() {
+            if (cpuacct == null) {
+                return -1;
+            }
+            if (version == 2) {
+                long micros = stat(cpuacct.resolve("cpu.stat")).getOrDefault("usage_usec", -1L);
+                return micros < 0 ? -1 : micros * 1000;
+            }
+            return number(text(cpuacct.resolve("cpuacct.usage")));
         }
 
         private static double smallerQuota(double current, double candidate) {
@@ -293,10 +341,6 @@ record ContainerLimits(int version, double cpuQuota, int cpusetCpus, long memory
                 }
             }
             return count;
-        }
-
-        private static long statValue(Path file, String key) {
-            return stat(file).getOrDefault(key, -1L);
         }
 
         /** A flat-keyed file such as {@code memory.stat} or {@code cpu.stat}: "key value" per line. */

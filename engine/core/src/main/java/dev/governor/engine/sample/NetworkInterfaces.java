@@ -28,6 +28,8 @@ import oshi.hardware.NetworkIF;
  */
 final class NetworkInterfaces {
 
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
     /** One interface's cumulative counters. */
     record Counters(long bytesIn, long packetsIn, long errorsIn, long dropsIn, long bytesOut, long packetsOut,
                     long errorsOut) {
@@ -94,7 +96,7 @@ final class NetworkInterfaces {
                 continue;
             }
             String name = line.substring(0, colon).strip();
-            String[] fields = line.substring(colon + 1).strip().split("\\s+");
+            String[] fields = WHITESPACE.split(line.substring(colon + 1).strip());
             if (name.isEmpty() || fields.length < 11) {
                 continue;
             }

@@ -188,6 +188,39 @@ class ContainerLimitsTest {
     }
 
     @Test
+    void samplingRereadsUsageButTrustsTheLimitsForAWhile() throws IOException {
+        Path root = v2Root();
+        Path group = write(root.resolve("app"), "memory.max", String.valueOf(GIB), "memory.current", "1000",
+                "cpu.max", "100000 100000", "cpu.stat", "usage_usec 5\n", "cpuset.cpus.effective", "0-3");
+        ContainerLimits.Cgroup cgroup = ContainerLimits.Cgroup.locate(root, procSelf("0::/app"));
+        assertThat(cgroup.sample(4).memoryUsage()).isEqualTo(1000);
+
+        write(group, "memory.current", "2000", "memory.max", String.valueOf(2 * GIB), "cpu.stat", "usage_usec 7\n");
+        ContainerLimits second = cgroup.sample(4);
+
+        assertThat(second.memoryUsage()).isEqualTo(2000);
+        assertThat(second.cpuUsageNanos()).isEqualTo(7000);
+        assertThat(second.memoryLimit()).as("read again only after %d s", ContainerLimits.LIMITS_TRUSTED_NANOS / 1_000_000_000L)
+                .isEqualTo(GIB);
+        assertThat(cgroup.read().memoryLimit()).isEqualTo(2 * GIB);
+    }
+
+    @Test
+    void samplingAGroupWithoutLimitsReadsNoUsage() throws IOException {
+        Path root = v2Root();
+        write(root.resolve("app"), "memory.max", "max", "memory.current", "1000", "cpu.max", "max 100000",
+                "cpu.stat", "usage_usec 5\n", "cpuset.cpus.effective", "0-3");
+        ContainerLimits.Cgroup cgroup = ContainerLimits.Cgroup.locate(root, procSelf("0::/app"));
+        cgroup.sample(4);
+
+        ContainerLimits second = cgroup.sample(4);
+
+        assertThat(second.memoryUsage()).isEqualTo(-1);
+        assertThat(second.cpuUsageNanos()).as("four of four CPUs is no limit").isEqualTo(-1);
+        assertThat(cgroup.sample(8).cpuUsageNanos()).as("four of eight is").isEqualTo(5000);
+    }
+
+    @Test
     void usageAboveTheLimitIsReportedAsTheLimit() {
         ContainerLimits limits = new ContainerLimits(2, -1, -1, 1000, 1200, 100, -1);
 
