@@ -8,10 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import oshi.hardware.HardwareAbstractionLayer;
@@ -50,6 +50,8 @@ final class NetworkInterfaces {
     private final Predicate<String> include;
     private Map<String, Counters> previous = Map.of();
     private long previousNanos;
+    // Whether each interface present at the last reading is reported; names that go away are forgotten.
+    private Map<String, Boolean> included = Map.of();
 
     /**
      * @param source   where counters come from
@@ -58,7 +60,7 @@ final class NetworkInterfaces {
      */
     NetworkInterfaces(Source source, List<String> patterns) {
         this.source = source;
-        this.include = patterns.isEmpty() ? name -> !Loopback.is(name) : globs(patterns);
+        this.include = patterns.isEmpty() ? name -> !isLoopback(name) : globs(patterns);
     }
 
     /** /proc/net/dev on Linux, OSHI elsewhere. */
@@ -123,10 +125,15 @@ final class NetworkInterfaces {
         long now = System.nanoTime();
         double seconds = (now - previousNanos) / 1e9;
         List<NetworkSample> samples = new ArrayList<>();
+        Map<String, Boolean> nowIncluded = new HashMap<>();
         for (Map.Entry<String, Counters> entry : current.entrySet()) {
-            Counters before = previous.get(entry.getKey());
+            String name = entry.getKey();
+            Boolean known = included.get(name);
+            boolean report = known != null ? known : include.test(name);
+            nowIncluded.put(name, report);
+            Counters before = previous.get(name);
             Counters after = entry.getValue();
-            if (before == null || !after.notBelow(before) || seconds <= 0 || !include.test(entry.getKey())) {
+            if (!report || before == null || !after.notBelow(before) || seconds <= 0) {
                 continue;
             }
             samples.add(new NetworkSample(host, entry.getKey(),
@@ -141,6 +148,7 @@ final class NetworkInterfaces {
         }
         previous = current;
         previousNanos = now;
+        included = nowIncluded;
         return samples;
     }
 
@@ -161,28 +169,16 @@ final class NetworkInterfaces {
         return name -> patterns.stream().anyMatch(pattern -> pattern.matcher(name).matches());
     }
 
-    /** Whether an interface is a loopback, asked of the JDK once per name. */
-    private static final class Loopback {
-
-        private static final Map<String, Boolean> KNOWN = new ConcurrentHashMap<>();
-
-        static boolean is(String name) {
-            return KNOWN.computeIfAbsent(name, Loopback::ask);
-        }
-
-        private static boolean ask(String name) {
-            try {
-                NetworkInterface network = NetworkInterface.getByName(name);
-                if (network != null) {
-                    return network.isLoopback();
-                }
-            } catch (SocketException e) {
-                // fall back on the name
+    /** Whether an interface is a loopback, as the JDK tells (asked once per interface, see {@code included}). */
+    private static boolean isLoopback(String name) {
+        try {
+            NetworkInterface network = NetworkInterface.getByName(name);
+            if (network != null) {
+                return network.isLoopback();
             }
-            return name.equals("lo") || name.startsWith("lo0");
+        } catch (SocketException e) {
+            // fall back on the name
         }
-
-        private Loopback() {
-        }
+        return name.equals("lo") || name.startsWith("lo0");
     }
 }
