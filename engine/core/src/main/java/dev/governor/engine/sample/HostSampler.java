@@ -1,67 +1,283 @@
 package dev.governor.engine.sample;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+import dev.governor.api.Fact;
 import dev.governor.api.HostSample;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import oshi.SystemInfo;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.GlobalMemory;
+import oshi.hardware.VirtualMemory;
 import oshi.software.os.OSProcess;
 import oshi.software.os.OperatingSystem;
 
 /**
- * Samples the host and this process through OSHI. One {@link SystemInfo} lives as long as the
- * sampler; CPU loads are computed between this sample's counters and the previous one's, so the first
- * sample waits briefly for a second reading.
+ * Samples the host and this process (sampler {@code host}): one {@link HostSample}, one
+ * {@link dev.governor.api.NetworkSample} per network interface and one {@link dev.governor.api.TcpConnections}
+ * per sample. Host figures come from OSHI, through one {@link SystemInfo} that lives as long as the sampler;
+ * this process's CPU time and file descriptors from the JDK's operating-system MXBean (OSHI where the JDK
+ * cannot tell). CPU loads and network rates are computed between this sample's counters and the previous
+ * one's, so the first sample waits half a second for a second reading.
+ *
+ * <p>Inside a control group with limits (a container), {@link HostSample} shows the group's view, read by
+ * {@link ContainerLimits}: with a memory limit below the host's memory, {@code memoryTotal} is the limit,
+ * {@code memoryUsed} the group's usage without its inactive file cache ({@code inactive_file} of
+ * {@code memory.stat}, which the kernel reclaims before it runs out), and {@code memoryAvailable} the rest of
+ * the limit; with a CPU quota or a CPU set smaller than the host, {@code cpus} is that many CPUs (the quota may
+ * be fractional) and {@code cpuLoad} is the group's CPU time over that many CPUs ({@code processCpuLoad} this
+ * process's), both at most 1. {@code containerLimited} then says so. Swap and load average stay the host's.
+ * Limits are read again every 10 seconds; the usage under them at every sample.
+ *
+ * <p>Options:
+ * <ul>
+ *   <li>{@code network} ({@code true}): {@code false} reports no network interfaces;</li>
+ *   <li>{@code interfaces}: a comma list of interface names or globs ({@code eth*,ens?}) to report; by default
+ *       every interface but loopback;</li>
+ *   <li>{@code tcp} ({@code true}): {@code false} skips counting TCP connections, which is most of a sample's
+ *       cost on Linux (see {@link TcpStates}).</li>
+ * </ul>
+ *
+ * <p>Cost once warm, on a 2-core VM shared with other builds: a whole sample about 1.5 ms median, of which
+ * TCP about 1 ms; without TCP about 0.5 ms; the host figures alone about 0.25 ms.
  */
 public final class HostSampler implements Sampler {
 
     /** Longer than OSHI's cache of CPU counters (300 ms by default), so the second reading is fresh. */
     private static final long FIRST_SAMPLE_WAIT_MILLIS = 500;
 
+    /** The sampler's options; see the class comment. */
+    record Options(boolean network, boolean tcp, List<String> interfaces) {
+
+        static final Options DEFAULTS = new Options(true, true, List.of());
+
+        static final Set<String> NAMES = Set.of("network", "tcp", "interfaces");
+
+        Options {
+            interfaces = List.copyOf(interfaces);
+        }
+
+        /** @throws IllegalArgumentException naming the option and what it expects */
+        static Options parse(Map<String, String> options) {
+            return new Options(bool(options, "network"), bool(options, "tcp"), interfaces(options.get("interfaces")));
+        }
+
+        private static boolean bool(Map<String, String> options, String name) {
+            String value = options.get(name);
+            if (value == null) {
+                return true;
+            }
+            return switch (value.strip().toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException(
+                        "host: unknown option value " + name + "='" + value + "'; expected true or false");
+            };
+        }
+
+        private static List<String> interfaces(String value) {
+            if (value == null) {
+                return List.of();
+            }
+            List<String> names = Arrays.stream(value.split(",", -1)).map(String::strip).toList();
+            for (String name : names) {
+                if (name.isEmpty() || name.chars().anyMatch(c -> Character.isWhitespace(c) || c == '/')) {
+                    throw new IllegalArgumentException("host: option interfaces='" + value + "' has "
+                            + (name.isEmpty() ? "an empty entry" : "a bad entry '" + name + "'")
+                            + "; expected a comma list of interface names or globs such as eth*,lo");
+                }
+            }
+            return names;
+        }
+    }
+
     private final Clock clock;
+    private final Options options;
     private final CentralProcessor processor;
     private final GlobalMemory memory;
-    private final OperatingSystem os;
-    private final int pid;
+    private final VirtualMemory swap;
+    private final ThisProcess process;
     private final String host;
+    private final ContainerLimits.Cgroup cgroup;
+    private final NetworkInterfaces network;
+    private final TcpStates tcp;
+
     private long[] previousTicks;
-    private OSProcess previousProcess;
+    private long previousNanos;
+    private long previousProcessNanos;
+    private long previousGroupCpuNanos;
 
     public HostSampler(Clock clock) {
+        this(clock, Options.DEFAULTS);
+    }
+
+    HostSampler(Clock clock, Options options) {
+        this(clock, options, Path.of("/sys/fs/cgroup"), Path.of("/proc/self/cgroup"), null);
+    }
+
+    /**
+     * @param cgroupRoot     where cgroup file systems are mounted
+     * @param procSelfCgroup this process's cgroup membership
+     * @param networkSource  where interface counters come from; null for the platform's
+     */
+    HostSampler(Clock clock, Options options, Path cgroupRoot, Path procSelfCgroup,
+                NetworkInterfaces.Source networkSource) {
         this.clock = clock;
+        this.options = options;
         SystemInfo systemInfo = new SystemInfo();
         this.processor = systemInfo.getHardware().getProcessor();
         this.memory = systemInfo.getHardware().getMemory();
-        this.os = systemInfo.getOperatingSystem();
-        this.pid = os.getProcessId();
+        this.swap = memory.getVirtualMemory();
+        OperatingSystem os = systemInfo.getOperatingSystem();
+        this.process = new ThisProcess(os.getProcess(os.getProcessId()));
         this.host = hostName(os);
+        this.cgroup = ContainerLimits.Cgroup.locate(cgroupRoot, procSelfCgroup);
+        this.network = new NetworkInterfaces(
+                networkSource != null ? networkSource : NetworkInterfaces.platformSource(systemInfo.getHardware()),
+                options.interfaces());
+        this.tcp = TcpStates.platform(os.getInternetProtocolStats());
+    }
+
+    /** The factory behind {@code governor-sample:host}. */
+    static SamplerFactory factory(Clock clock) {
+        return new SamplerFactory() {
+            @Override
+            public Set<String> optionNames() {
+                return Options.NAMES;
+            }
+
+            @Override
+            public void validate(Map<String, String> options) {
+                Options.parse(options);
+            }
+
+            @Override
+            public Sampler create(Map<String, String> options) {
+                return new HostSampler(clock, Options.parse(options));
+            }
+        };
     }
 
     @Override
-    public synchronized List<HostSample> sample() throws InterruptedException {
+    public synchronized List<Fact> sample() throws InterruptedException, IOException {
         if (previousTicks == null) {
             previousTicks = processor.getSystemCpuLoadTicks();
-            previousProcess = os.getProcess(pid);
+            previousNanos = System.nanoTime();
+            previousProcessNanos = process.cpuNanos();
+            previousGroupCpuNanos = cgroup.read().cpuUsageNanos();
+            if (options.network()) {
+                network.baseline();
+            }
             Thread.sleep(FIRST_SAMPLE_WAIT_MILLIS);
         }
+        Instant at = clock.instant();
+        List<Fact> facts = new ArrayList<>();
+        facts.add(hostSample(at));
+        if (options.network()) {
+            facts.addAll(network.sample(host, at));
+        }
+        if (options.tcp()) {
+            facts.add(tcp.count(host, at));
+        }
+        return facts;
+    }
+
+    private HostSample hostSample(Instant at) {
+        long now = System.nanoTime();
+        double elapsedNanos = Math.max(1, now - previousNanos);
+        previousNanos = now;
+        int hostCpus = processor.getLogicalProcessorCount();
+        ContainerLimits limits = cgroup.sample(hostCpus);
+        double cpuLimit = limits.cpuLimit(hostCpus);
+        double cpus = cpuLimit > 0 ? cpuLimit : hostCpus;
+
         long[] ticks = processor.getSystemCpuLoadTicks();
         double cpuLoad = clamp(processor.getSystemCpuLoadBetweenTicks(previousTicks));
         previousTicks = ticks;
-
-        int cpus = processor.getLogicalProcessorCount();
-        double processCpuLoad = 0.0;
-        OSProcess process = os.getProcess(pid);
-        if (process != null && previousProcess != null) {
-            // OSHI gives the share of one CPU; divide by the CPUs to get the share of the machine.
-            processCpuLoad = clamp(process.getProcessCpuLoadBetweenTicks(previousProcess) / Math.max(1, cpus));
+        long groupCpuNanos = limits.cpuUsageNanos();
+        if (cpuLimit > 0) {
+            cpuLoad = groupCpuNanos >= 0 && previousGroupCpuNanos >= 0
+                    ? clamp((groupCpuNanos - previousGroupCpuNanos) / (elapsedNanos * cpuLimit))
+                    : clamp(cpuLoad * hostCpus / cpuLimit);
         }
-        previousProcess = process;
+        previousGroupCpuNanos = groupCpuNanos;
 
-        long total = memory.getTotal();
-        long available = Math.min(total, memory.getAvailable());
-        return List.of(new HostSample(host, cpuLoad, processCpuLoad, cpus, total, total - available, available,
-                clock.instant()));
+        long processNanos = process.cpuNanos();
+        double processCpuLoad = previousProcessNanos < 0 || processNanos < 0 ? 0.0
+                : clamp((processNanos - previousProcessNanos) / (elapsedNanos * cpus));
+        previousProcessNanos = processNanos;
+
+        long hostTotal = memory.getTotal();
+        long total = hostTotal;
+        long available = Math.min(hostTotal, memory.getAvailable());
+        boolean memoryLimited = limits.hasMemoryLimit() && limits.memoryLimit() < hostTotal
+                && limits.memoryUsedWithoutCache() >= 0;
+        if (memoryLimited) {
+            total = limits.memoryLimit();
+            available = total - limits.memoryUsedWithoutCache();
+        }
+
+        double[] load = processor.getSystemLoadAverage(3);
+        long swapTotal = Math.max(0, swap.getSwapTotal());
+        return new HostSample(host, cpuLoad, processCpuLoad, cpus, total, total - available, available,
+                swapTotal, Math.max(0, Math.min(swapTotal, swap.getSwapUsed())),
+                finite(load[0]), finite(load[1]), finite(load[2]),
+                process.openFiles(), process.maxOpenFiles(),
+                memoryLimited || cpuLimit > 0, at);
+    }
+
+    /**
+     * This process's CPU time and file descriptors. The JDK answers them with a system call or a directory
+     * listing (under 0.01 ms each); OSHI, the fallback where the JDK cannot tell, rereads several
+     * {@code /proc/self} files (about 0.5 ms).
+     */
+    private static final class ThisProcess {
+
+        private final OperatingSystemMXBean jdk = ManagementFactory.getOperatingSystemMXBean();
+        private final OSProcess oshi;
+
+        ThisProcess(OSProcess oshi) {
+            this.oshi = oshi;
+        }
+
+        /** CPU time (user and system) used so far, nanoseconds; -1 when unknown. */
+        long cpuNanos() {
+            if (jdk instanceof com.sun.management.OperatingSystemMXBean sun) {
+                long nanos = sun.getProcessCpuTime();
+                if (nanos >= 0) {
+                    return nanos;
+                }
+            }
+            if (oshi == null || !oshi.updateAttributes()) {
+                return -1;
+            }
+            return (oshi.getKernelTime() + oshi.getUserTime()) * 1_000_000;
+        }
+
+        long openFiles() {
+            if (jdk instanceof UnixOperatingSystemMXBean unix) {
+                return unix.getOpenFileDescriptorCount();
+            }
+            return oshi == null ? -1 : oshi.getOpenFiles();
+        }
+
+        /** The soft limit on open file descriptors. */
+        long maxOpenFiles() {
+            if (jdk instanceof UnixOperatingSystemMXBean unix) {
+                return unix.getMaxFileDescriptorCount();
+            }
+            return oshi == null ? -1 : oshi.getSoftOpenFileLimit();
+        }
     }
 
     private static double clamp(double load) {
@@ -69,6 +285,10 @@ public final class HostSampler implements Sampler {
             return 0.0;
         }
         return Math.min(1.0, load);
+    }
+
+    private static double finite(double value) {
+        return Double.isFinite(value) ? value : -1;
     }
 
     private static String hostName(OperatingSystem os) {

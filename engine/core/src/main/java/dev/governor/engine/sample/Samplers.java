@@ -25,7 +25,8 @@ public final class Samplers {
      */
     public static Map<String, SamplerFactory> builtIn(Clock clock, GovernorConfig config) {
         Map<String, SamplerFactory> all = new TreeMap<>();
-        all.put("host", options -> new HostSampler(clock));
+        all.put("host", HostSampler.factory(clock));
+        all.put("jvm", JvmSampler.factory(clock));
         all.put("postgres", new PostgresSamplerFactory(clock, config.databases()));
         return all;
     }

@@ -34,13 +34,13 @@ class SampleCommandIT {
                 - route:
                     from:
                       uri: governor-sample:host
-                      parameters: { period: 50ms }
+                      parameters: { period: 50ms, network: false, tcp: false }
                       steps:
                         - to: governor:facts
                 - route:
                     from:
                       uri: governor-sample:host
-                      parameters: { period: 10s }
+                      parameters: { period: 10s, network: false, tcp: false }
                       steps:
                         - to: governor:facts
                 - route:

@@ -1,16 +1,22 @@
 package dev.governor.engine.sample.postgres;
 
 import dev.governor.engine.config.GovernorConfig;
+import dev.governor.engine.sample.Sampler;
 import dev.governor.engine.sample.SamplerFactory;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.Set;
 
 /**
  * {@code governor-sample:postgres?database=main&facts=holders&period=5s}: samples a database named in
  * {@code governor.yaml}. Options:
  * <ul>
- *   <li>{@code database}: the name under {@code databases:}; may be left out when exactly one is configured</li>
+ *   <li>{@code database}: the name under {@code databases:}; left out, every configured database is sampled
+ *       (each on its own connection, each reported down on its own), and none configured means no facts</li>
  *   <li>{@code facts}: a comma list of {@code server,databases,tables,holders,vacuum}; default all, so
  *       holders can be sampled every 5 s from one endpoint and tables every minute from another</li>
  *   <li>{@code schemas}, {@code excludeSchemas}: comma lists of globs ({@code *}, {@code ?}) a table's
@@ -39,11 +45,35 @@ public final class PostgresSamplerFactory implements SamplerFactory {
 
     @Override
     public void validate(Map<String, String> options) {
-        PostgresOptions.parse(options, databases);
+        if (named(options)) {
+            PostgresOptions.parse(options, databases);
+        } else {
+            for (String name : databases.keySet()) {
+                PostgresOptions.parse(withDatabase(options, name), databases);
+            }
+        }
     }
 
     @Override
-    public PostgresSampler create(Map<String, String> options) {
-        return new PostgresSampler(clock, PostgresOptions.parse(options, databases));
+    public Sampler create(Map<String, String> options) {
+        if (named(options)) {
+            return new PostgresSampler(clock, PostgresOptions.parse(options, databases));
+        }
+        List<PostgresSampler> samplers = new ArrayList<>();
+        for (String name : new TreeSet<>(databases.keySet())) {
+            samplers.add(new PostgresSampler(clock, PostgresOptions.parse(withDatabase(options, name), databases)));
+        }
+        return samplers.size() == 1 ? samplers.get(0) : new EveryDatabaseSampler(clock, samplers);
+    }
+
+    private static boolean named(Map<String, String> options) {
+        String given = options.get(PostgresOptions.DATABASE);
+        return given != null && !given.isBlank();
+    }
+
+    private static Map<String, String> withDatabase(Map<String, String> options, String name) {
+        Map<String, String> copy = new HashMap<>(options);
+        copy.put(PostgresOptions.DATABASE, name);
+        return copy;
     }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.governor.engine.camel.CamelRoutes;
 import dev.governor.engine.config.GovernorConfig;
 import dev.governor.engine.json.FactCodec;
+import dev.governor.engine.sample.Sampler;
 import dev.governor.engine.sample.Samplers;
 import dev.governor.engine.sample.postgres.PostgresOptions.View;
 import java.nio.file.Files;
@@ -36,17 +37,25 @@ class PostgresSamplerFactoryTest {
     }
 
     @Test
-    void withNoDatabaseConfiguredTheMessageShowsHowToAddOne() {
-        assertThatThrownBy(() -> factory(Map.of()).validate(Map.of()))
+    void namingADatabaseWhenNoneIsConfiguredShowsHowToAddOne() {
+        assertThatThrownBy(() -> factory(Map.of()).validate(Map.of("database", "main")))
                 .hasMessageContaining("no database is configured")
                 .hasMessageContaining("databases:\n  main:\n    url: jdbc:postgresql://");
     }
 
     @Test
-    void theDatabaseMayBeLeftOutOnlyWhenThereIsOne() {
-        assertThatCode(() -> factory(Map.of("main", MAIN)).validate(Map.of())).doesNotThrowAnyException();
-        assertThatThrownBy(() -> factory(Map.of("main", MAIN, "reports", REPORTS)).validate(Map.of()))
-                .hasMessageContaining("database is required").hasMessageContaining("main, reports");
+    void leftOutTheDatabaseMeansEveryConfiguredOneAndNoneMeansNoFacts() throws Exception {
+        assertThatCode(() -> factory(Map.of()).validate(Map.of())).doesNotThrowAnyException();
+        assertThatCode(() -> factory(Map.of("main", MAIN, "reports", REPORTS)).validate(Map.of())).doesNotThrowAnyException();
+        assertThat(factory(Map.of("main", MAIN)).create(Map.of())).isInstanceOf(PostgresSampler.class)
+                .extracting(Sampler::source).isEqualTo("postgres/main");
+        assertThat(factory(Map.of("main", MAIN, "reports", REPORTS)).create(Map.of())).isInstanceOf(EveryDatabaseSampler.class);
+        try (Sampler none = factory(Map.of()).create(Map.of("facts", "tables"))) {
+            assertThat(none.sample()).isEmpty();
+        }
+        // The other options are still checked, for every database.
+        assertThatThrownBy(() -> factory(Map.of("main", MAIN, "reports", REPORTS)).validate(Map.of("top", "x")))
+                .hasMessageContaining("top must be a whole number");
     }
 
     @Test
