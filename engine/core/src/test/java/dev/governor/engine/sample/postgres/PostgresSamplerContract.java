@@ -630,7 +630,7 @@ abstract class PostgresSamplerContract {
         }
         GovernorConfig.Database db = new GovernorConfig.Database(on.url(databaseName), on.user(), null,
                 "governor-it", null, null, null);
-        PostgresSampler sampler = new PostgresSamplerFactory(Clock.systemUTC(), Map.of("it", db)).create(map);
+        PostgresSampler sampler = (PostgresSampler) new PostgresSamplerFactory(Clock.systemUTC(), Map.of("it", db)).create(map);
         opened.add(sampler);
         return sampler;
     }

@@ -77,8 +77,8 @@ class PostgresSourceDownIT {
     @Test
     void samplingFailsWhileTheDatabaseIsDownAndRecoversWithoutANewSampler() throws Exception {
         postgres = start(data, port);
-        try (PostgresSampler sampler = new PostgresSamplerFactory(Clock.systemUTC(), Map.of("main", database(port)))
-                .create(Map.of("facts", "server"))) {
+        try (PostgresSampler sampler = (PostgresSampler) new PostgresSamplerFactory(Clock.systemUTC(), Map.of("main", database(port)))
+                .create(Map.of("facts", "server", "database", "main"))) {
             assertThat(sampler.sample()).singleElement().isInstanceOf(PgServer.class);
 
             postgres.close();
