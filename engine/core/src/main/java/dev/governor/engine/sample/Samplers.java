@@ -25,6 +25,7 @@ public final class Samplers {
     public static Map<String, SamplerFactory> builtIn(Clock clock, GovernorConfig config) {
         Map<String, SamplerFactory> all = new TreeMap<>();
         all.put("host", options -> new HostSampler(clock));
+        all.put(HikariSampler.NAME, HikariSampler.factory(clock));
         all.put(ExecutorSampler.NAME, ExecutorSampler.factory(clock));
         return all;
     }
