@@ -28,6 +28,8 @@ public final class Samplers {
         all.put("host", HostSampler.factory(clock));
         all.put("jvm", JvmSampler.factory(clock));
         all.put("postgres", new PostgresSamplerFactory(clock, config.databases()));
+        all.put(HikariSampler.NAME, HikariSampler.factory(clock));
+        all.put(ExecutorSampler.NAME, ExecutorSampler.factory(clock));
         return all;
     }
 }
