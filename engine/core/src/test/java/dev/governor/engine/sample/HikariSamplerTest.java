@@ -65,7 +65,7 @@ class HikariSamplerTest {
         try (Sampler local = factory.create(Map.of())) {
             assertThat(local.source()).isEqualTo("hikari");
         }
-        assertThat(factory.optionNames()).containsExactlyInAnyOrder("url", "pools", "user", "password", "timeout");
+        assertThat(factory.optionNames()).containsExactlyInAnyOrder("url", "pools", "user", "password", "timeout", "acquireStats");
     }
 
     @Test
