@@ -13,14 +13,19 @@ import org.junit.jupiter.api.io.TempDir;
 class SampleCommandIT {
 
     @Test
-    void sampleOncePrintsAHostSampleFromTheDefaultRoutes(@TempDir Path dir) throws Exception {
+    void sampleOncePrintsHostAndJvmFactsFromTheDefaultRoutes(@TempDir Path dir) throws Exception {
         CliRun run = CliRun.of("sample", "--once", "--routes", CheckCommandTest.DEFAULT_ROUTES,
                 "--config", Files.writeString(dir.resolve("governor.yaml"), "").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
-        List<String> lines = run.out().lines().toList();
-        assertThat(lines).isNotEmpty();
-        JsonNode host = FactCodec.mapper().readTree(lines.get(0));
-        assertThat(host.get("type").asText()).isEqualTo("HostSample");
+        List<JsonNode> facts = new java.util.ArrayList<>();
+        for (String line : run.out().lines().toList()) {
+            facts.add(FactCodec.mapper().readTree(line));
+        }
+        assertThat(facts).extracting(f -> f.get("type").asText())
+                .contains("HostSample", "TcpConnections", "JvmSample", "MemoryPoolSample")
+                .as("no database is configured, so no PostgreSQL facts")
+                .noneMatch(type -> type.startsWith("Pg"));
+        JsonNode host = facts.stream().filter(f -> f.get("type").asText().equals("HostSample")).findFirst().orElseThrow();
         assertThat(host.get("cpuLoad").asDouble()).isBetween(0.0, 1.0);
         assertThat(host.get("memoryTotal").asLong()).isPositive();
         assertThat(host.get("memoryUsed").asLong() + host.get("memoryAvailable").asLong())
