@@ -124,6 +124,7 @@ final class PostgresQueries {
               WHERE (a.backend_xmin IS NOT NULL OR a.backend_xid IS NOT NULL)
                 AND a.pid <> pg_backend_pid()
                 AND a.application_name IS DISTINCT FROM ?
+                AND left(a.application_name, length(?) + 1) IS DISTINCT FROM ? || ':'
                 AND a.backend_type IS DISTINCT FROM 'autovacuum worker'
                 AND (a.leader_pid IS NULL OR a.leader_pid = a.pid)
                 AND NOT (a.backend_type = 'walsender'

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * and backs off; the next sample reconnects. The password is never logged.
  *
  * <p>Horizon holders leave out this session, every session with Governor's {@code application_name}
- * (another endpoint's sampler, say), autovacuum workers (VACUUM ignores their snapshots), parallel
+ * (another endpoint's sampler, say) or that name followed by {@code :} (the postgres plugin's action
+ * sessions, e.g. {@code governor:pg.analyze}), autovacuum workers (VACUUM ignores their snapshots), parallel
  * workers (their leader is reported) and WAL senders whose standby is reported as such. A session's
  * {@code detail} is the start of its query text, which may hold literals: it goes into facts, never into logs.
  */
@@ -141,7 +142,11 @@ public final class PostgresSampler implements Sampler {
 
     private List<PgHorizonHolder> holders(Instant at) throws SQLException {
         PreparedStatement query = session.statement("holders", PostgresQueries.HOLDERS);
-        query.setString(1, options.database().applicationName());
+        // Governor's own sessions: the samplers' (applicationName) and the plugins' (applicationName:ACTION).
+        String own = options.database().applicationName();
+        query.setString(1, own);
+        query.setString(2, own);
+        query.setString(3, own);
         List<PgHorizonHolder> facts = new ArrayList<>();
         try (ResultSet rs = query.executeQuery()) {
             while (rs.next()) {

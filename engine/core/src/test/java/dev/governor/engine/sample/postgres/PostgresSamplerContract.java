@@ -313,14 +313,19 @@ abstract class PostgresSamplerContract {
         Connection repeatableRead = connect("governor-it-rr", "preferQueryMode", "simple");
         Connection readCommitted = connect("governor-it-rc", "preferQueryMode", "simple");
         Connection writer = connect("governor-it-writer", "preferQueryMode", "simple");
+        // A session of Governor's own postgres plugin (applicationName:ACTION) pins too, but is never reported.
+        Connection ownAction = connect("governor-it:pg.analyze", "preferQueryMode", "simple");
+        int ownActionPid = pid(ownAction);
+        ownAction.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         int rrPid = pid(repeatableRead);
         int rcPid = pid(readCommitted);
         int writerPid = pid(writer);
         repeatableRead.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        for (Connection c : List.of(repeatableRead, readCommitted, writer)) {
+        for (Connection c : List.of(repeatableRead, readCommitted, writer, ownAction)) {
             c.setAutoCommit(false);
         }
         try {
+            ownAction.createStatement().executeQuery("SELECT count(*) FROM holder_rows").close();
             repeatableRead.createStatement().executeQuery("SELECT count(*) FROM holder_rows").close();
             readCommitted.createStatement().executeQuery("SELECT count(*) FROM holder_rows").close();
             writer.createStatement().executeUpdate("UPDATE holder_rows SET v = v + 1 WHERE id = 1");
@@ -330,7 +335,7 @@ abstract class PostgresSamplerContract {
             burnTransactionIds(30);
             Map<Integer, PgHorizonHolder> second = byPid(sample(sampler, PgHorizonHolder.class));
 
-            assertThat(first).containsKeys(rrPid, writerPid).doesNotContainKey(rcPid);
+            assertThat(first).containsKeys(rrPid, writerPid).doesNotContainKeys(rcPid, ownActionPid);
             assertThat(second).containsKeys(rrPid, writerPid).doesNotContainKey(rcPid);
             PgHorizonHolder rr = first.get(rrPid);
             assertThat(rr.kind()).isEqualTo(PgHorizonHolder.SESSION);
@@ -356,7 +361,7 @@ abstract class PostgresSamplerContract {
             // Governor's own session is never a holder.
             assertThat(second.values()).noneMatch(h -> "governor-it".equals(h.application()));
         } finally {
-            for (Connection c : List.of(repeatableRead, readCommitted, writer)) {
+            for (Connection c : List.of(repeatableRead, readCommitted, writer, ownAction)) {
                 c.rollback();
             }
         }
