@@ -73,9 +73,17 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     public void dispatch(Decision decision) {
+        dispatch(decision, handlers.get(decision.action().type()));
+    }
+
+    /**
+     * Dispatches a decision to {@code handler} rather than to its type's: the safety envelope passes a handler
+     * that reads the current values and judges the action on the worker, within the timeout, before the
+     * plugin's. A null handler is reported as a type no plugin handles.
+     */
+    public void dispatch(Decision decision, ActionHandler handler) {
         Action action = decision.action();
         long started = System.nanoTime();
-        ActionHandler handler = handlers.get(action.type());
         if (handler == null) {
             report(decision, ActionOutcome.failed(action, unhandledMessage.apply(action.type()), clock.instant()), started);
             return;
