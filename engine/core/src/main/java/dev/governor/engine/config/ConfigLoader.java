@@ -189,6 +189,12 @@ public final class ConfigLoader {
         if (type == Instant.class) {
             return "expected a time such as 2026-12-01T06:00:00Z";
         }
+        if (type == EnvelopeConfig.Cooldown.class) {
+            return "expected a duration such as 5m, or { up: 1m, down: 5m }";
+        }
+        if (type == EnvelopeConfig.Amount.class) {
+            return "expected a number or a percentage such as 50%";
+        }
         if (type == Mode.class) {
             return "expected 'enforce' or 'dry-run'";
         }

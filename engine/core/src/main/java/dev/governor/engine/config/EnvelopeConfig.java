@@ -269,9 +269,17 @@ public record EnvelopeConfig(Path state, Breaker breaker, Map<String, ActionRule
         }
 
         /** The same cooldown for increases, decreases and every other action. */
-        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
         public static Cooldown of(Duration both) {
             return new Cooldown(both, both);
+        }
+
+        /**
+         * {@code 5m}: the same cooldown both ways. A String creator, not a Duration one: Jackson would hand a
+         * Duration creator the {@code { up, down }} mapping as well.
+         */
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        public static Cooldown parse(String both) {
+            return of(Durations.parse(both));
         }
     }
 
