@@ -64,6 +64,8 @@ public final class Dispatcher implements AutoCloseable {
                 new ArrayBlockingQueue<>(QUEUE_CAPACITY), threads("governor-action-"));
         ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, threads("governor-action-timeout-"));
         deadlines.setRemoveOnCancelPolicy(true);
+        // At close, deadlines still queued are dropped, and one firing runs to its end: it records an outcome.
+        deadlines.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.timer = deadlines;
     }
 
@@ -169,7 +171,8 @@ public final class Dispatcher implements AutoCloseable {
         inFlight.forEach((pending, action) -> pending.complete(ActionOutcome.failed(action,
                 "interrupted: Governor stopped before the action finished", clock.instant())));
         workers.shutdownNow();
-        timer.shutdownNow();
+        // Not shutdownNow(): interrupting a deadline that is recording its outcome would close the files it writes.
+        timer.shutdown();
     }
 
     private static ThreadFactory threads(String prefix) {

@@ -751,7 +751,7 @@ public final class Envelope implements AutoCloseable {
             } catch (UncheckedIOException e) {
                 saveFailures++;
                 LOG.error("Could not save the envelope state to {} ({} failure(s) so far): {}; the limits still hold in memory",
-                        file.path(), saveFailures, e.getMessage());
+                        file.path(), saveFailures, e.getMessage(), e);
             }
         }
     }

@@ -231,8 +231,13 @@ final class StateFile {
         T run() throws IOException;
     }
 
-    /** Runs {@code work} holding the lock that every writer of this file takes. */
+    /**
+     * Runs {@code work} holding the lock that every writer of this file takes. A pending interrupt is held
+     * off meanwhile and restored after: an interrupted thread closes any NIO channel it touches, and the
+     * outcome of an action that timed out is recorded on a thread that shutdown may interrupt.
+     */
     <T> T locked(LockedWork<T> work) {
+        boolean interrupted = Thread.interrupted();
         synchronized (IN_PROCESS.computeIfAbsent(file, f -> new Object())) {
             try {
                 Path parent = file.getParent();
@@ -246,6 +251,10 @@ final class StateFile {
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
