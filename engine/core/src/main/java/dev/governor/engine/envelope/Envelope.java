@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -664,7 +663,7 @@ public final class Envelope implements AutoCloseable {
         if (!until.isAfter(now)) {
             throw new IllegalArgumentException("a silence must end in the future; until " + until + " is not after " + now);
         }
-        Silence silence = new Silence(newSilenceId(), typeGlob, targetGlob, until, reason, by, now);
+        Silence silence = new Silence(SilenceFile.newId(), typeGlob, targetGlob, until, reason, by, now);
         editSilences(now, silences -> {
             silences.add(silence);
             return silences;
@@ -732,10 +731,6 @@ public final class Envelope implements AutoCloseable {
                 state.silences = inFile;
             }
         }
-    }
-
-    private static String newSilenceId() {
-        return String.format("s-%08x", ThreadLocalRandom.current().nextInt());
     }
 
     // ---- state ------------------------------------------------------------------------------------------
