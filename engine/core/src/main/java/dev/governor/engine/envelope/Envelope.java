@@ -83,7 +83,7 @@ public final class Envelope implements AutoCloseable {
         private Key reserved;
         private Verdict verdict;
         private boolean judged;
-        private boolean countsFailures = true;
+        private volatile boolean countsFailures = true;
         private volatile boolean finished;
 
         private Ticket(long id, Action action, boolean dryRun, boolean notification) {
