@@ -122,7 +122,8 @@ public record EnvelopeConfig(Path state, Breaker breaker, Map<String, ActionRule
      *       stabilization down 5m; tolerance 10%; rate 30 per 1h</td></tr>
      *   <tr><td>{@code notify.*}</td><td>allowed; cooldown 1m per target, so a rule that fires every second
      *       notifies once a minute; rate 120 per 1h</td></tr>
-     *   <tr><td>any other type (third-party plugins)</td><td>allowed; cooldown 1m per target; rate 30 per 1h</td></tr>
+     *   <tr><td>any other type (third-party plugins)</td><td>allowed (any other {@code pg.*} type: only on databases
+     *       in {@code databases:}); cooldown 1m per target; rate 30 per 1h</td></tr>
      * </table>
      * Every type: {@code enabled: true} (but {@code cpu.affinity}), {@code dryRun: false}, {@code allow: ["*"]}
      * (but {@code pg.*}), {@code deny: []}, no stabilization and no tolerance unless listed above.
@@ -189,7 +190,7 @@ public record EnvelopeConfig(Path state, Breaker breaker, Map<String, ActionRule
                     boolean notify = type.startsWith("notify.");
                     return new ActionRules(true, false, null, Cooldown.of(Duration.ofMinutes(1)), null, null,
                             notify ? new Rate(120, Duration.ofHours(1)) : hourly30,
-                            List.of("*"), List.of(), List.of(), List.of(), null);
+                            type.startsWith("pg.") ? databaseGlobs(databases) : List.of("*"), List.of(), List.of(), List.of(), null);
             }
         }
 

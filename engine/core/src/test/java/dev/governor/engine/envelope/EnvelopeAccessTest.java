@@ -47,6 +47,7 @@ class EnvelopeAccessTest {
         assertThat(f.act("pg.vacuum", "other/public.orders").message())
                 .isEqualTo("denied: 'other/public.orders' matches no allow glob of pg.vacuum "
                         + "(built-in: DATABASE/* for each database under databases:: [main/*])");
+        assertThat(f.act("pg.reindex", "other/public.orders").kind()).as("any pg.* type").isEqualTo(Kind.DENIED);
         f.clock.advance(Duration.ofMinutes(9));
         assertThat(f.act("pg.vacuum", "main/public.orders").cause()).as("built-in cooldown 10m per table").isEqualTo(Cause.COOLDOWN);
         assertThat(f.act("pg.vacuum", "main/public.items").kind()).isEqualTo(Kind.ADMITTED);
