@@ -3,8 +3,13 @@ package dev.governor.engine;
 import dev.governor.api.ActionOutcome;
 import dev.governor.engine.audit.AuditLog;
 import dev.governor.engine.camel.CamelRoutes;
+import dev.governor.engine.config.ConfigException;
 import dev.governor.engine.config.GovernorConfig;
+import dev.governor.engine.config.Mode;
 import dev.governor.engine.dispatch.Dispatcher;
+import dev.governor.engine.envelope.Envelope;
+import dev.governor.engine.envelope.EnvelopeGate;
+import dev.governor.engine.envelope.Verdict;
 import dev.governor.engine.json.FactCodec;
 import dev.governor.engine.plugin.PluginRegistry;
 import dev.governor.engine.rules.CompiledRules;
@@ -25,10 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Governor: routes bring samples in as facts, rules decide, plugins act, the audit says what
- * happened. {@link #start} checks everything it can before anything runs (plugins, their settings, the
- * rules, the routes) and fails with a message naming what to fix; {@link #close} stops in order:
- * routes, then rules, then actions in flight, then the audit.
+ * A running Governor: routes bring samples in as facts, rules decide, the safety envelope admits, plugins
+ * act, the audit says what happened. {@link #start} checks everything it can before anything runs (plugins,
+ * their settings, the envelope and its state file, the rules, the routes) and fails with a message naming
+ * what to fix; {@link #close} stops in order: routes, then rules, then actions in flight (and the envelope
+ * saves its state), then the audit.
  */
 public final class Governor implements AutoCloseable {
 
@@ -38,17 +44,17 @@ public final class Governor implements AutoCloseable {
     private final List<AutoCloseable> toClose;
     private final CompiledRules rules;
     private final RuleEngine engine;
-    private final Dispatcher dispatcher;
+    private final EnvelopeGate gate;
     private final AuditLog audit;
     private final CamelRoutes routes;
 
     private Governor(GovernorConfig config, List<AutoCloseable> toClose, CompiledRules rules, RuleEngine engine,
-                     Dispatcher dispatcher, AuditLog audit, CamelRoutes routes) {
+                     EnvelopeGate gate, AuditLog audit, CamelRoutes routes) {
         this.config = config;
         this.toClose = toClose;
         this.rules = rules;
         this.engine = engine;
-        this.dispatcher = dispatcher;
+        this.gate = gate;
         this.audit = audit;
         this.routes = routes;
     }
@@ -74,14 +80,26 @@ public final class Governor implements AutoCloseable {
             AuditLog audit = new AuditLog(config.audit().file(), codec);
             started.add(0, audit);
 
+            List<String> envelopeProblems = Envelope.problems(config.envelope(), registry.actionTypes().keySet());
+            if (!envelopeProblems.isEmpty()) {
+                throw new ConfigException(String.join("\n", envelopeProblems));
+            }
+            if (!registry.handles(config.envelope().breaker().fallback())) {
+                LOG.warn("envelope.breaker.fallback: {}; when the circuit breaker is open, held-back actions are audited "
+                        + "but nobody is notified", registry.unhandledMessage(config.envelope().breaker().fallback()));
+            }
+            Envelope envelope = new Envelope(config.envelope(), config.databases().keySet(), config.mode(), clock);
+
+            // Dry-run is the envelope's to apply (globally, per type, per target): the dispatcher always enforces.
             AtomicReference<RuleEngine> engineRef = new AtomicReference<>();
-            Dispatcher dispatcher = new Dispatcher(handlers, registry::unhandledMessage, config.mode(),
-                    config.actions().timeout(), config.actions().workers(), clock,
-                    (decision, outcome, took) -> onOutcome(audit, engineRef.get(), decision, outcome, took, config));
-            started.add(0, dispatcher);
+            EnvelopeGate gate = new EnvelopeGate(envelope, handlers,
+                    listener -> new Dispatcher(handlers, registry::unhandledMessage, Mode.ENFORCE,
+                            config.actions().timeout(), config.actions().workers(), clock, listener),
+                    (decision, verdict, outcome, took) -> onOutcome(audit, engineRef.get(), decision, verdict, outcome, took, config));
+            started.add(0, gate);
 
             RuleEngine engine = new RuleEngine(new RuleSession(rules, RuleSession.ClockMode.REALTIME),
-                    config.engine().queueCapacity(), dispatcher::dispatchAll);
+                    config.engine().queueCapacity(), gate::dispatchAll);
             engineRef.set(engine);
             engine.start();
             started.add(0, engine);
@@ -93,19 +111,23 @@ public final class Governor implements AutoCloseable {
                             + "action types {}, audit in {}",
                     config.mode(), rules.ruleNames().size(), rules.files().size(), config.rules().dir(),
                     routes.files().size(), config.routes().dir(), registry.actionTypes().keySet(), config.audit().file());
-            return new Governor(config, started, rules, engine, dispatcher, audit, routes);
+            return new Governor(config, started, rules, engine, gate, audit, routes);
         } catch (Exception | Error e) {
             closeAll(started);
             throw e;
         }
     }
 
-    private static void onOutcome(AuditLog audit, RuleEngine engine, Decision decision, ActionOutcome outcome,
-                                  Duration took, GovernorConfig config) {
-        audit.record(decision, outcome, config.mode(), took);
+    private static void onOutcome(AuditLog audit, RuleEngine engine, Decision decision, Verdict verdict,
+                                  ActionOutcome outcome, Duration took, GovernorConfig config) {
+        audit.record(decision, verdict, outcome, config.mode(), took);
         if (outcome.status() == ActionOutcome.Status.FAILED) {
             LOG.warn("Action {} {} on '{}' by rule '{}': FAILED: {}", decision.id(), outcome.type(), outcome.target(),
                     decision.rule(), outcome.message());
+        } else if (verdict.kind() == Verdict.Kind.SUPPRESSED || verdict.kind() == Verdict.Kind.SILENCED) {
+            // A rule that fires every second is held back every second: the audit has each; the log stays readable.
+            LOG.debug("Action {} {} on '{}' by rule '{}': {}", decision.id(), outcome.type(), outcome.target(),
+                    decision.rule(), verdict.message());
         } else {
             LOG.info("Action {} {} on '{}' by rule '{}': {}: {}", decision.id(), outcome.type(), outcome.target(),
                     decision.rule(), outcome.status(), outcome.message());
@@ -132,7 +154,12 @@ public final class Governor implements AutoCloseable {
     }
 
     public Dispatcher dispatcher() {
-        return dispatcher;
+        return gate.dispatcher();
+    }
+
+    /** The safety envelope: its silences, its breaker. */
+    public Envelope envelope() {
+        return gate.envelope();
     }
 
     public AuditLog audit() {

@@ -203,7 +203,8 @@ class GovernorIT {
                     insert( new Action( "notify.log", $h.host(), "" ) );
                 end
                 """);
-        start("");
+        // This test is about sampling: without the envelope's cooldown every sample reaches the plugin.
+        start("envelope: { actions: { notify.log: { cooldown: 0s } } }\n");
         List<JsonNode> lines = awaitAudit(l -> l.size() >= 3);
         assertThat(lines).allSatisfy(l -> assertThat(l.get("status").asText()).isEqualTo("APPLIED"));
         assertThat(lines.get(0).at("/facts/0/type").asText()).isEqualTo("HostSample");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.governor.api.ActionOutcome;
 import dev.governor.api.Fact;
 import dev.governor.engine.config.Mode;
+import dev.governor.engine.envelope.Verdict;
 import dev.governor.engine.json.FactCodec;
 import dev.governor.engine.rules.Decision;
 import java.io.BufferedWriter;
@@ -23,13 +24,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The append-only audit: one JSON line per action, written and flushed when its outcome is known.
- * A line says when, which rule, which action, the facts the rule matched, the mode, and what happened:
+ * A line says when, which rule, which action, the facts the rule matched, the mode, what the safety
+ * envelope decided, and what happened:
  * <pre>{@code
- * {"time":"...","id":7,"rule":"Warn when memory stays high","mode":"enforce",
- *  "action":{"type":"notify.log","target":"db-1","params":{...},"reason":"..."},
- *  "facts":[{"type":"HostSample","host":"db-1",...}],
- *  "status":"APPLIED","message":"logged at WARN","durationMs":1}
+ * {"time":"...","id":7,"rule":"Grow a pool whose callers wait","mode":"enforce",
+ *  "action":{"type":"pool.resize","target":"orders","params":{"max":44},"reason":"..."},
+ *  "requested":{"type":"pool.resize","target":"orders","params":{"max":60},"reason":"..."},
+ *  "facts":[{"type":"PoolSample","pool":"orders",...}],
+ *  "verdict":{"kind":"CLAMPED","message":"clamped max from 60 to 44 (maxStepUp 4 from 40)"},
+ *  "status":"APPLIED","message":"max 40 -> 44","durationMs":3}
  * }</pre>
+ * {@code action} is the action as carried out (or held back); {@code requested} appears only when the rule
+ * asked for something else. {@code verdict.cause} names why a {@code SUPPRESSED} action was held back.
  * A failed write is logged and counted; it never stops the loop.
  */
 public final class AuditLog implements AutoCloseable {
@@ -54,11 +60,16 @@ public final class AuditLog implements AutoCloseable {
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
 
-    /** Writes the line for one action and its outcome. */
+    /** Writes the line for one action and its outcome, with no envelope verdict. */
     public void record(Decision decision, ActionOutcome outcome, Mode mode, Duration took) {
+        record(decision, null, outcome, mode, took);
+    }
+
+    /** Writes the line for one action, the envelope's verdict on it, and its outcome. */
+    public void record(Decision decision, Verdict verdict, ActionOutcome outcome, Mode mode, Duration took) {
         String line;
         try {
-            line = mapper.writeValueAsString(entry(decision, outcome, mode, took));
+            line = mapper.writeValueAsString(entry(decision, verdict, outcome, mode, took));
         } catch (IOException | RuntimeException e) {
             failures.incrementAndGet();
             LOG.error("Could not write the audit entry for action {} ({} on {}): {}", decision.id(),
@@ -78,18 +89,29 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    ObjectNode entry(Decision decision, ActionOutcome outcome, Mode mode, Duration took) {
+    ObjectNode entry(Decision decision, Verdict verdict, ActionOutcome outcome, Mode mode, Duration took) {
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("time", outcome.at().toString());
         node.put("id", decision.id());
         node.put("rule", decision.rule());
         node.put("mode", mode.text());
         node.set("action", mapper.valueToTree(outcome.action()));
+        if (!outcome.action().equals(decision.action())) {
+            node.set("requested", mapper.valueToTree(decision.action()));
+        }
         ArrayNode facts = node.putArray("facts");
         for (Object fact : decision.facts()) {
             facts.add(factNode(fact));
         }
         node.put("decidedAt", decision.at().toString());
+        if (verdict != null) {
+            ObjectNode verdictNode = node.putObject("verdict");
+            verdictNode.put("kind", verdict.kind().name());
+            if (verdict.cause() != null) {
+                verdictNode.put("cause", verdict.cause().name());
+            }
+            verdictNode.put("message", verdict.message());
+        }
         node.put("status", outcome.status().name());
         node.put("message", outcome.message());
         node.put("durationMs", took.toMillis());

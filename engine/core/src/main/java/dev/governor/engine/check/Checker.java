@@ -2,6 +2,7 @@ package dev.governor.engine.check;
 
 import dev.governor.engine.camel.CamelRoutes;
 import dev.governor.engine.config.GovernorConfig;
+import dev.governor.engine.envelope.Envelope;
 import dev.governor.engine.json.FactCodec;
 import dev.governor.engine.plugin.PluginLoadException;
 import dev.governor.engine.plugin.PluginRegistry;
@@ -17,7 +18,7 @@ import java.util.List;
 
 /**
  * What {@code governor check} does: compiles the rules, parses and resolves the routes, loads the
- * plugins with their settings, and checks that every action type a rule names has a plugin, without
+ * plugins with their settings, and checks that every action type a rule or the envelope names has a plugin, without
  * sampling or acting on anything.
  */
 public final class Checker {
@@ -49,6 +50,12 @@ public final class Checker {
                     .forEach(PluginRegistry::closeQuietly);
         } catch (PluginLoadException e) {
             errors.add(e.getMessage());
+        }
+        if (registry != null) {
+            errors.addAll(Envelope.problems(config.envelope(), registry.actionTypes().keySet()));
+            if (!registry.handles(config.envelope().breaker().fallback())) {
+                warnings.add("envelope.breaker.fallback: " + registry.unhandledMessage(config.envelope().breaker().fallback()));
+            }
         }
 
         int ruleCount = 0;

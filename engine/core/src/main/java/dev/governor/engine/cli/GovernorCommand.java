@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
                 GovernorCommand.Check.class,
                 GovernorCommand.Sample.class,
                 GovernorCommand.Plugins.class,
+                SilenceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GovernorCommand implements Runnable {
 
@@ -78,7 +79,7 @@ public final class GovernorCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, check, sample or plugins");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, check, sample, plugins or silence");
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,

@@ -22,6 +22,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -50,6 +53,7 @@ public final class ConfigLoader {
         this.environment = environment;
         SimpleModule durations = new SimpleModule("governor-durations");
         durations.addDeserializer(Duration.class, new DurationDeserializer());
+        durations.addDeserializer(Instant.class, new InstantDeserializer());
         this.mapper = YAMLMapper.builder(new YAMLFactory())
                 .addModule(durations)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -182,6 +186,15 @@ public final class ConfigLoader {
         if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
             return "expected a whole number";
         }
+        if (type == Instant.class) {
+            return "expected a time such as 2026-12-01T06:00:00Z";
+        }
+        if (type == EnvelopeConfig.Cooldown.class) {
+            return "expected a duration such as 5m, or { up: 1m, down: 5m }";
+        }
+        if (type == EnvelopeConfig.Amount.class) {
+            return "expected a number or a percentage such as 50%";
+        }
         if (type == Mode.class) {
             return "expected 'enforce' or 'dry-run'";
         }
@@ -192,6 +205,26 @@ public final class ConfigLoader {
             return "expected a mapping of keys";
         }
         return "expected " + type.getSimpleName();
+    }
+
+    /** Reads times written as ISO-8601 with an offset: {@code 2026-12-01T06:00:00Z}, {@code 2026-12-01T08:00:00+02:00}. */
+    private static final class InstantDeserializer extends StdScalarDeserializer<Instant> {
+        InstantDeserializer() {
+            super(Instant.class);
+        }
+
+        @Override
+        public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            String text = parser.getValueAsString();
+            if (text == null) {
+                return (Instant) context.handleUnexpectedToken(Instant.class, parser);
+            }
+            try {
+                return OffsetDateTime.parse(text.trim()).toInstant();
+            } catch (DateTimeParseException e) {
+                return (Instant) context.handleWeirdStringValue(Instant.class, text, "expected a time such as 2026-12-01T06:00:00Z");
+            }
+        }
     }
 
     /** Reads durations written as {@code 30s}, {@code 5m}, {@code PT30S}. */

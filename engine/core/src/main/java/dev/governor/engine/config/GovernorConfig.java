@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param engine  the rules session
  * @param actions how actions are carried out
  * @param databases the PostgreSQL databases Governor samples and acts on, by the name rules use
+ * @param envelope the safety envelope every action passes: bounds, cooldowns, budgets, breaker, silences
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GovernorConfig(
@@ -29,7 +30,8 @@ public record GovernorConfig(
         Audit audit,
         Engine engine,
         Actions actions,
-        Map<String, Database> databases) {
+        Map<String, Database> databases,
+        EnvelopeConfig envelope) {
 
     public GovernorConfig {
         mode = mode == null ? Mode.ENFORCE : mode;
@@ -40,6 +42,7 @@ public record GovernorConfig(
         engine = engine == null ? new Engine(null, null) : engine;
         actions = actions == null ? new Actions(null, null) : actions;
         databases = databases == null ? Map.of() : Map.copyOf(new java.util.TreeMap<>(databases));
+        envelope = envelope == null ? EnvelopeConfig.defaults() : envelope;
         for (String name : databases.keySet()) {
             if (!DATABASE_NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("database name '" + name
@@ -52,7 +55,7 @@ public record GovernorConfig(
 
     /** The configuration with every default. */
     public static GovernorConfig defaults() {
-        return new GovernorConfig(null, null, null, null, null, null, null, null);
+        return new GovernorConfig(null, null, null, null, null, null, null, null, null);
     }
 
     /** @param dir the folder of {@code *.drl} files; default {@code rules} */
@@ -184,23 +187,27 @@ public record GovernorConfig(
     }
 
     public GovernorConfig withMode(Mode newMode) {
-        return new GovernorConfig(Objects.requireNonNull(newMode), rules, routes, plugins, audit, engine, actions, databases);
+        return new GovernorConfig(Objects.requireNonNull(newMode), rules, routes, plugins, audit, engine, actions, databases, envelope);
     }
 
     public GovernorConfig withRulesDir(Path dir) {
-        return new GovernorConfig(mode, new Rules(dir), routes, plugins, audit, engine, actions, databases);
+        return new GovernorConfig(mode, new Rules(dir), routes, plugins, audit, engine, actions, databases, envelope);
     }
 
     public GovernorConfig withRoutesDir(Path dir) {
-        return new GovernorConfig(mode, rules, new Routes(dir), plugins, audit, engine, actions, databases);
+        return new GovernorConfig(mode, rules, new Routes(dir), plugins, audit, engine, actions, databases, envelope);
     }
 
     public GovernorConfig withPluginsDir(Path dir) {
-        return new GovernorConfig(mode, rules, routes, new Plugins(dir, plugins.settings()), audit, engine, actions, databases);
+        return new GovernorConfig(mode, rules, routes, new Plugins(dir, plugins.settings()), audit, engine, actions, databases, envelope);
+    }
+
+    public GovernorConfig withEnvelope(EnvelopeConfig newEnvelope) {
+        return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, databases, Objects.requireNonNull(newEnvelope));
     }
 
     public GovernorConfig withAuditFile(Path file) {
-        return new GovernorConfig(mode, rules, routes, plugins, new Audit(file), engine, actions, databases);
+        return new GovernorConfig(mode, rules, routes, plugins, new Audit(file), engine, actions, databases, envelope);
     }
 
     /** Resolves every relative path against {@code base}. */
@@ -210,6 +217,6 @@ public record GovernorConfig(
                 new Routes(base.resolve(routes.dir())),
                 new Plugins(base.resolve(plugins.dir()), plugins.settings()),
                 new Audit(base.resolve(audit.file())),
-                engine, actions, databases);
+                engine, actions, databases, envelope.withState(base.resolve(envelope.state())));
     }
 }

@@ -64,6 +64,8 @@ public final class Dispatcher implements AutoCloseable {
                 new ArrayBlockingQueue<>(QUEUE_CAPACITY), threads("governor-action-"));
         ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, threads("governor-action-timeout-"));
         deadlines.setRemoveOnCancelPolicy(true);
+        // At close, deadlines still queued are dropped, and one firing runs to its end: it records an outcome.
+        deadlines.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.timer = deadlines;
     }
 
@@ -73,9 +75,17 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     public void dispatch(Decision decision) {
+        dispatch(decision, handlers.get(decision.action().type()));
+    }
+
+    /**
+     * Dispatches a decision to {@code handler} rather than to its type's: the safety envelope passes a handler
+     * that reads the current values and judges the action on the worker, within the timeout, before the
+     * plugin's. A null handler is reported as a type no plugin handles.
+     */
+    public void dispatch(Decision decision, ActionHandler handler) {
         Action action = decision.action();
         long started = System.nanoTime();
-        ActionHandler handler = handlers.get(action.type());
         if (handler == null) {
             report(decision, ActionOutcome.failed(action, unhandledMessage.apply(action.type()), clock.instant()), started);
             return;
@@ -161,7 +171,8 @@ public final class Dispatcher implements AutoCloseable {
         inFlight.forEach((pending, action) -> pending.complete(ActionOutcome.failed(action,
                 "interrupted: Governor stopped before the action finished", clock.instant())));
         workers.shutdownNow();
-        timer.shutdownNow();
+        // Not shutdownNow(): interrupting a deadline that is recording its outcome would close the files it writes.
+        timer.shutdown();
     }
 
     private static ThreadFactory threads(String prefix) {

@@ -161,6 +161,105 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theEnvelopeHasConservativeDefaults() {
+        EnvelopeConfig envelope = loader.parse("", "governor.yaml").envelope();
+        assertThat(envelope.state()).isEqualTo(Path.of("state", "envelope.json"));
+        assertThat(envelope.breaker()).isEqualTo(new EnvelopeConfig.Breaker(30, 5, Duration.ofMinutes(10), "notify.log"));
+        assertThat(envelope.actions()).isEmpty();
+        assertThat(envelope.silences()).isEmpty();
+        EnvelopeConfig.ActionRules resize = EnvelopeConfig.ActionRules.builtIn("pool.resize", java.util.List.of());
+        assertThat(resize.params()).containsOnlyKeys("max", "minIdle");
+        assertThat(resize.params().get("max").min()).as("bounds must be configured").isNull();
+        assertThat(EnvelopeConfig.ActionRules.builtIn("cpu.affinity", java.util.List.of()).enabled()).isFalse();
+        assertThat(EnvelopeConfig.ActionRules.builtIn("pg.vacuum", java.util.List.of("main", "dw")).allow())
+                .containsExactly("main/*", "dw/*");
+    }
+
+    @Test
+    void readsTheEnvelope() {
+        GovernorConfig config = loader.parse("""
+                envelope:
+                  state: var/envelope.json
+                  breaker: { maxActions: 10, maxFailures: 3, window: 5m, fallback: notify.webhook }
+                  actions:
+                    pool.resize:
+                      enabled: true
+                      dryRun: false
+                      params:
+                        max:     { min: 2, max: 40, maxStepUp: 4, maxStepDown: "50%" }
+                        minIdle: { min: 0, max: 40 }
+                      cooldown: { up: 1m, down: 5m }
+                      stabilization: { down: 5m }
+                      tolerance: 10%
+                      rate: { max: 10, per: 1h }
+                      allow: ["*"]
+                      deny: [legacy]
+                      targets:
+                        "orders*": { params: { max: { max: 20 } }, dryRun: true }
+                    pg.terminate:
+                      allowRoles: [app]
+                      allowApplications: [billing-*]
+                    notify.log: { cooldown: 30s }
+                  silences:
+                    - { target: "main/*", until: 2026-12-01T06:00:00Z, reason: "db maintenance", by: ops-oncall }
+                """, "governor.yaml");
+        EnvelopeConfig envelope = config.envelope();
+        assertThat(envelope.state()).isEqualTo(Path.of("var/envelope.json"));
+        assertThat(envelope.breaker()).isEqualTo(new EnvelopeConfig.Breaker(10, 3, Duration.ofMinutes(5), "notify.webhook"));
+        assertThat(envelope.actions()).containsOnlyKeys("pool.resize", "pg.terminate", "notify.log");
+        EnvelopeConfig.ActionRules resize = envelope.actions().get("pool.resize");
+        assertThat(resize.params().get("max")).isEqualTo(new EnvelopeConfig.ParamLimits(2.0, 40.0,
+                EnvelopeConfig.Amount.absolute(4), EnvelopeConfig.Amount.percent(50)));
+        assertThat(resize.cooldown()).isEqualTo(new EnvelopeConfig.Cooldown(Duration.ofMinutes(1), Duration.ofMinutes(5)));
+        assertThat(resize.stabilization().down()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(resize.tolerance()).isEqualTo(EnvelopeConfig.Amount.percent(10));
+        assertThat(resize.rate()).isEqualTo(new EnvelopeConfig.Rate(10, Duration.ofHours(1)));
+        assertThat(resize.deny()).containsExactly("legacy");
+        assertThat(resize.targets().get("orders*").params().get("max").max()).isEqualTo(20.0);
+        assertThat(resize.targets().get("orders*").dryRun()).isTrue();
+        assertThat(envelope.actions().get("pg.terminate").allowApplications()).containsExactly("billing-*");
+        assertThat(envelope.actions().get("notify.log").cooldown()).isEqualTo(EnvelopeConfig.Cooldown.of(Duration.ofSeconds(30)));
+        assertThat(envelope.silences()).singleElement().satisfies(silence -> {
+            assertThat(silence.type()).isEqualTo("*");
+            assertThat(silence.until()).isEqualTo(java.time.Instant.parse("2026-12-01T06:00:00Z"));
+            assertThat(silence.by()).isEqualTo("ops-oncall");
+        });
+    }
+
+    @Test
+    void theEnvelopeIsStrictToo() {
+        assertThatThrownBy(() -> loader.parse("envelope:\n  actions:\n    pool.resize: { cooldwn: 1m }\n", "governor.yaml"))
+                .hasMessageStartingWith("governor.yaml: unknown key 'envelope.actions.pool.resize.cooldwn'; expected one of: ")
+                .hasMessageContaining("cooldown");
+        assertThatThrownBy(() -> loader.parse("envelope:\n  actions:\n    pool.resize: { targets: { a: { rate: { max: 1 } } } }\n", "governor.yaml"))
+                .as("the rate budget belongs to the type").hasMessageContaining("unknown key 'envelope.actions.pool.resize.targets.a.rate'");
+        assertThatThrownBy(() -> loader.parse("envelope:\n  actions:\n    pool.resize: { cooldown: soon }\n", "governor.yaml"))
+                .hasMessage("governor.yaml: 'envelope.actions.pool.resize.cooldown': expected a duration such as 500ms, 30s, 5m or 1h, got 'soon'");
+        assertThatThrownBy(() -> loader.parse("envelope:\n  actions:\n    pool.resize: { cooldown: { up: 1m, dwn: 5m } }\n", "governor.yaml"))
+                .hasMessage("governor.yaml: unknown key 'envelope.actions.pool.resize.cooldown.dwn'; expected one of: down, up");
+        assertThatThrownBy(() -> loader.parse("envelope:\n  actions:\n    pool.resize: { tolerance: lots }\n", "governor.yaml"))
+                .hasMessage("governor.yaml: 'envelope.actions.pool.resize.tolerance': expected a number or a percentage such as 50%, got 'lots'");
+        assertThatThrownBy(() -> loader.parse("envelope:\n  actions:\n    pool.resize: { params: { max: { min: 9, max: 3 } } }\n", "governor.yaml"))
+                .hasMessage("governor.yaml: 'envelope.actions.pool.resize.params.max': min 9 is above max 3");
+        assertThatThrownBy(() -> loader.parse("envelope:\n  actions:\n    Pool: { enabled: true }\n", "governor.yaml"))
+                .hasMessageContaining("'Pool' is not an action type");
+        assertThatThrownBy(() -> loader.parse("envelope:\n  breaker: { maxActions: 0 }\n", "governor.yaml"))
+                .hasMessage("governor.yaml: 'envelope.breaker': maxActions must be at least 1, was 0");
+        assertThatThrownBy(() -> loader.parse("envelope:\n  actions:\n    echo.write: { rate: { per: 1h } }\n", "governor.yaml"))
+                .hasMessage("governor.yaml: 'envelope.actions.echo.write.rate': max must be at least 1, was null");
+        assertThatThrownBy(() -> loader.parse("envelope:\n  silences:\n    - { target: x, until: tomorrow, reason: r, by: b }\n", "governor.yaml"))
+                .hasMessageStartingWith("governor.yaml: 'envelope.silences[0].until': expected a time such as 2026-12-01T06:00:00Z");
+        assertThatThrownBy(() -> loader.parse("envelope:\n  silences:\n    - { target: x, until: 2026-12-01T06:00:00Z, by: b }\n", "governor.yaml"))
+                .hasMessage("governor.yaml: 'envelope.silences[0]': reason is required");
+    }
+
+    @Test
+    void theEnvelopeStateIsRelativeToTheConfigurationFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("governor.yaml"), "envelope: { state: var/envelope.json }\n");
+        assertThat(loader.load(file).envelope().state()).isEqualTo(dir.toAbsolutePath().resolve("var/envelope.json"));
+    }
+
+    @Test
     void aMissingFileIsAnError(@TempDir Path dir) {
         assertThatThrownBy(() -> loader.load(dir.resolve("nope.yaml")))
                 .isInstanceOf(ConfigException.class)
