@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  *                          unless Governor connects as a superuser)
  * @param terminateTimeout  how long {@code pg.terminate} waits for the session to end, and {@code pg.cancel}
  *                          for the statement to stop
- * @param vacuumCostDelay   {@code vacuum_cost_delay} for the VACUUM's session, or null to keep the server's
+ * @param vacuumCostDelay   {@code vacuum_cost_delay} for the session of a VACUUM or ANALYZE, or null to keep the server's
  * @param lockTimeout       {@code lock_timeout} for VACUUM and ANALYZE, or null to use each database's
  */
 record PostgresSettings(Globs allowRoles, Globs allowApplications, Globs denyApplications, boolean allowSuperuser,

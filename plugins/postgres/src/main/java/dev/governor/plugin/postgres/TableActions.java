@@ -102,7 +102,7 @@ final class TableActions {
         List<String> notes = new ArrayList<>();
         List<String> clauses = vacuum ? options.vacuumOptions(session.version(), notes) : options.analyzeOptions();
         String command = (vacuum ? "VACUUM" : "ANALYZE") + " (" + String.join(", ", clauses) + ") " + table.quoted();
-        session.unlimitStatements(vacuum ? settings.vacuumCostDelay() : null);
+        session.unlimitStatements(settings.vacuumCostDelay());
         long started = System.nanoTime();
         List<VerboseReport.Notice> notices;
         try {
