@@ -2,13 +2,16 @@ package dev.governor.plugin.notify;
 
 import dev.governor.api.Action;
 import dev.governor.api.ActionOutcome;
-import dev.governor.spi.ActionHandler;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Carries out {@code notify.log}: one log line per action, naming the rule, the target and the message. */
-final class LogHandler implements ActionHandler {
+/**
+ * Carries out {@code notify.log}: one log line per action, naming the rule, the target and the message,
+ * at the action's {@code severity} (info, warning, critical) or {@code level} (info, warn, error), or the
+ * configured level.
+ */
+final class LogHandler {
 
     private final Logger logger;
     private final LogLevel defaultLevel;
@@ -20,15 +23,16 @@ final class LogHandler implements ActionHandler {
         this.clock = clock;
     }
 
-    @Override
-    public ActionOutcome handle(Action action) {
-        if (!NotifyPlugin.LOG.equals(action.type())) {
-            return ActionOutcome.failed(action, "the notify plugin's log handler does not handle " + action.type(), clock.instant());
-        }
+    ActionOutcome handle(Action action) {
         Object levelParam = action.params().get("level");
+        Object severityParam = action.params().get("severity");
         LogLevel level;
         try {
-            level = levelParam == null ? defaultLevel : LogLevel.parse(levelParam.toString(), "params.level");
+            if (severityParam != null) {
+                level = Severity.parse(severityParam.toString()).level;
+            } else {
+                level = levelParam == null ? defaultLevel : LogLevel.parse(levelParam.toString(), "params.level");
+            }
         } catch (IllegalArgumentException e) {
             return ActionOutcome.failed(action, e.getMessage(), clock.instant());
         }

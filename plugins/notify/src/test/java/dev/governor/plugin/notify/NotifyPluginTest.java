@@ -55,7 +55,7 @@ class NotifyPluginTest {
         assertThat(ServiceLoader.load(ActionPlugin.class).stream().map(ServiceLoader.Provider::get))
                 .anySatisfy(plugin -> {
                     assertThat(plugin.name()).isEqualTo("notify");
-                    assertThat(plugin.actionTypes()).containsExactly("notify.log");
+                    assertThat(plugin.actionTypes()).containsExactlyInAnyOrder("notify.log", "notify.webhook");
                 });
     }
 
@@ -81,6 +81,14 @@ class NotifyPluginTest {
     }
 
     @Test
+    void severityChoosesTheLevelToo() throws Exception {
+        ActionHandler handler = new NotifyPlugin().create(new Context(Map.of()));
+        handler.handle(new Action("notify.log", "orders", Map.of("severity", "critical"), "Pool exhausted"));
+        handler.handle(new Action("notify.log", "orders", Map.of("severity", "info"), "Pool fine"));
+        assertThat(events.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR, Level.INFO);
+    }
+
+    @Test
     void aBadLevelInAnActionFailsThatActionOnly() throws Exception {
         ActionHandler handler = new NotifyPlugin().create(new Context(Map.of()));
         ActionOutcome outcome = handler.handle(new Action("notify.log", "x", Map.of("level", "shout"), "r"));
@@ -92,7 +100,7 @@ class NotifyPluginTest {
     @Test
     void badSettingsStopStartUpWithTheSettingsName() {
         assertThatThrownBy(() -> new NotifyPlugin().create(new Context(Map.of("levle", "warn"))))
-                .hasMessage("unknown setting 'levle'; the notify plugin has: level, logger");
+                .hasMessage("unknown setting 'levle'; the notify plugin has: level, logger, webhook");
         assertThatThrownBy(() -> new NotifyPlugin().create(new Context(Map.of("level", "loud"))))
                 .hasMessage("level must be info, warn or error, was 'loud'");
     }
