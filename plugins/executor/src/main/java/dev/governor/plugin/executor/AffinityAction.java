@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,6 +42,8 @@ final class AffinityAction {
     static final String PROCESS = "process";
     private static final Path ONLINE = Path.of("/sys/devices/system/cpu/online");
     private static final int PASSES = 5;
+    private static final int STARTING_RETRIES = 10;
+    private static final long STARTING_PAUSE_MILLIS = 20;
 
     private final boolean enabled;
     private final Map<String, String> threadGlobs;
@@ -126,6 +129,12 @@ final class AffinityAction {
         String glob = threadGlobs.getOrDefault(name, name + "-*");
         List<Thread> threads = workerThreads(glob);
         int poolSize = executor.getPoolSize();
+        // A thread the executor has just started may not run its worker loop yet: give it a moment.
+        for (int retry = 0; retry < STARTING_RETRIES && threads.size() < poolSize; retry++) {
+            sleep(STARTING_PAUSE_MILLIS);
+            threads = workerThreads(glob);
+            poolSize = executor.getPoolSize();
+        }
         String setting = "plugins.settings.executor.affinity.threads." + name;
         if (threads.size() > poolSize) {
             return new Result(false, name + ": '" + glob + "' names " + threads.size() + " pool worker threads but " + name
@@ -136,6 +145,10 @@ final class AffinityAction {
                     + " to a glob of its threads' names");
         }
         PinningThreadFactory.installOn(executor, linux, cpus);
+        // Threads started since the scan, by the factory as it was, are live now: take them too.
+        Set<Thread> all = new LinkedHashSet<>(threads);
+        all.addAll(workerThreads(glob));
+        threads = List.copyOf(all);
         Map<Long, Integer> tids = NativeThreads.byJavaId();
         Pinning pinning = new Pinning(linux, cpus);
         for (Thread thread : threads) {
@@ -152,6 +165,14 @@ final class AffinityAction {
                     + "' and were left alone";
         }
         return pinning.result(name + " (threads " + glob + ")", note);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Live threads whose name matches the glob and that run a thread-pool worker. */
