@@ -206,6 +206,11 @@ public record GovernorConfig(
         return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, databases, Objects.requireNonNull(newEnvelope));
     }
 
+    /** The same configuration with these databases. */
+    public GovernorConfig withDatabases(Map<String, Database> newDatabases) {
+        return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, newDatabases, envelope);
+    }
+
     public GovernorConfig withAuditFile(Path file) {
         return new GovernorConfig(mode, rules, routes, plugins, new Audit(file), engine, actions, databases, envelope);
     }

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>the pid still exists; its {@code backend_start} equals {@code params.backendStart} and its
  *       {@code xact_start} equals {@code params.xactStart}, when given (to the microsecond): a pid reused by
- *       a new session, or a session that has since begun another transaction, is not touched;</li>
+ *       a new session, or a session that has since begun another transaction, is not touched; its role and
+ *       {@code application_name} equal {@code params.role} and {@code params.application}, when given (the
+ *       values the envelope's allow-lists were checked against);</li>
  *   <li>it is a {@code client backend} (never an autovacuum worker, WAL sender or background worker) and
  *       not this session;</li>
  *   <li>its {@code application_name} is not Governor's own and matches no {@code denyApplications} pattern;</li>
@@ -44,7 +46,7 @@ import org.slf4j.LoggerFactory;
 final class SignalActions {
 
     private static final Logger LOG = LoggerFactory.getLogger(SignalActions.class);
-    static final List<String> PARAMS = List.of("backendStart", "xactStart");
+    static final List<String> PARAMS = List.of("backendStart", "xactStart", "role", "application");
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration SOCKET_MARGIN = Duration.ofSeconds(10);
 
@@ -99,6 +101,8 @@ final class SignalActions {
         Targets.Session target;
         Instant backendStart;
         Instant xactStart;
+        String role;
+        String application;
         try {
             target = Targets.Session.parse(action.target());
             for (String key : action.params().keySet()) {
@@ -109,6 +113,8 @@ final class SignalActions {
             }
             backendStart = instant(action.params().get("backendStart"), "backendStart");
             xactStart = instant(action.params().get("xactStart"), "xactStart");
+            role = text(action.params().get("role"));
+            application = text(action.params().get("application"));
         } catch (IllegalArgumentException e) {
             return ActionOutcome.failed(action, e.getMessage(), clock.instant());
         }
@@ -125,6 +131,12 @@ final class SignalActions {
         try (ActionSession session = opened.session()) {
             Seen seen = lookup(session, target.pid());
             String refusal = refusal(session, seen, target.pid(), backendStart, xactStart, terminate);
+            if (refusal == null && seen != null) {
+                refusal = mismatch(target.pid(), "role", role, seen.user());
+            }
+            if (refusal == null && seen != null) {
+                refusal = mismatch(target.pid(), "application", application, seen.application() == null ? "" : seen.application());
+            }
             if (refusal != null) {
                 return skipped(action, refusal);
             }
@@ -133,6 +145,18 @@ final class SignalActions {
             LOG.warn("{} on {} failed: {}", action.type(), action.target(), Sessions.describe(e));
             return ActionOutcome.failed(action, Sessions.describe(e), clock.instant());
         }
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    /** A refusal when the rule named a role or application the session no longer has. */
+    private static String mismatch(int pid, String what, String expected, String actual) {
+        if (expected == null || expected.equals(actual)) {
+            return null;
+        }
+        return "pid " + pid + " runs with " + what + " '" + actual + "', not '" + expected + "' as the action says; not touched";
     }
 
     /** Why this session must not be signalled, or null when every check passes. */

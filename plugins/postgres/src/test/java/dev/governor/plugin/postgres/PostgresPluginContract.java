@@ -387,6 +387,14 @@ abstract class PostgresPluginContract {
                 + " that was meant (started 2020-01-01T00:00:00Z) has ended");
         assertThat(cluster.alive(backend.pid())).isTrue();
 
+        // The role and application the envelope's allow-lists saw must still be the session's.
+        ActionOutcome otherApplication = handle(handler, "pg.terminate", "it/" + backend.pid(),
+                Map.of("backendStart", backend.backendStart(), "role", cluster.app, "application", "reports"));
+        assertThat(otherApplication.status()).isEqualTo(Status.SKIPPED);
+        assertThat(otherApplication.message()).isEqualTo("pid " + backend.pid()
+                + " runs with application 'billing', not 'reports' as the action says; not touched");
+        assertThat(cluster.alive(backend.pid())).isTrue();
+
         Connection ended = cluster.connect(cluster.app, "billing");
         int endedPid = TestCluster.backend(ended).pid();
         ended.close();

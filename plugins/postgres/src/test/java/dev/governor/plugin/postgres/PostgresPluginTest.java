@@ -234,7 +234,7 @@ class PostgresPluginTest {
         assertThat(malformed.status()).isEqualTo(Status.FAILED);
         assertThat(malformed.message()).contains("'abc' is not a process ID");
         ActionOutcome badParam = handler.handle(new Action("pg.terminate", "main/42", Map.of("force", true), "r"));
-        assertThat(badParam.message()).isEqualTo("unknown parameter 'force'; pg.terminate takes: backendStart, xactStart");
+        assertThat(badParam.message()).isEqualTo("unknown parameter 'force'; pg.terminate takes: backendStart, xactStart, role, application");
         ActionOutcome badTime = handler.handle(new Action("pg.cancel", "main/42", Map.of("backendStart", "yesterday"), "r"));
         assertThat(badTime.message()).isEqualTo("params.backendStart must be an ISO time such as 2026-01-01T10:00:00.123456Z,"
                 + " was 'yesterday'");

@@ -120,7 +120,7 @@ class PostgresSamplerFactoryTest {
                       steps:
                         - to: governor:facts
                 """);
-        GovernorConfig config = new GovernorConfig(null, null, null, null, null, null, null, Map.of("main", MAIN));
+        GovernorConfig config = GovernorConfig.defaults().withDatabases(Map.of("main", MAIN));
 
         String problem = CamelRoutes.checkRoute(file, new FactCodec(Clock.systemUTC()),
                 Samplers.builtIn(Clock.systemUTC(), config));

@@ -116,7 +116,7 @@ class PostgresSourceDownIT {
                       steps:
                         - to: governor:facts
                 """);
-        GovernorConfig config = new GovernorConfig(null, null, null, null, null, null, null, Map.of("main", database(port)));
+        GovernorConfig config = GovernorConfig.defaults().withDatabases(Map.of("main", database(port)));
         List<Fact> received = new CopyOnWriteArrayList<>();
 
         try (CamelRoutes camel = CamelRoutes.start(routes, received::addAll, new FactCodec(Clock.systemUTC()),
