@@ -36,7 +36,8 @@ record PostgresOptions(String name, GovernorConfig.Database database, Set<View> 
     static final Set<String> NAMES = Set.of(DATABASE, FACTS, SCHEMAS, EXCLUDE_SCHEMAS, TABLES, TOP);
 
     /** Schemas left out unless named: the catalog, the SQL-standard views, TOAST. */
-    static final List<String> SYSTEM_SCHEMAS = List.of("pg_catalog", "information_schema", "pg_toast");
+    // pg_catalog stays in: catalogs bloat too (temporary-table churn, and a logical slot's catalog_xmin pins only them).
+    static final List<String> SYSTEM_SCHEMAS = List.of("information_schema", "pg_toast");
 
     /** What a {@code governor-sample:postgres} endpoint can sample, by the names {@code facts} takes. */
     enum View {

@@ -20,8 +20,9 @@ import java.util.Set;
  *   <li>{@code facts}: a comma list of {@code server,databases,tables,holders,vacuum}; default all, so
  *       holders can be sampled every 5 s from one endpoint and tables every minute from another</li>
  *   <li>{@code schemas}, {@code excludeSchemas}: comma lists of globs ({@code *}, {@code ?}) a table's
- *       schema must match (default every schema) and must not match (default {@code pg_catalog},
- *       {@code information_schema}, {@code pg_toast}, unless {@code schemas} names one of them)</li>
+ *       schema must match (default every schema) and must not match (default {@code information_schema}
+ *       and {@code pg_toast}, unless {@code schemas} names one of them; the system catalogs in
+ *       {@code pg_catalog} are sampled, since they bloat too)</li>
  *   <li>{@code tables}: comma list of globs matched against the table's {@code name} or {@code schema.name}</li>
  *   <li>{@code top}: keep only the N tables with the most dead rows; a table due for an
  *       anti-wraparound vacuum is always kept</li>

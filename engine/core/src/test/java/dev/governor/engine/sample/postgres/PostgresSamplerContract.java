@@ -257,10 +257,11 @@ abstract class PostgresSamplerContract {
                 .containsExactlyInAnyOrder("s_a.t1", "s_a.t2", "s_a.t3", "s_a.odd(name)");
         assertThat(names("schemas", "s_*", "excludeSchemas", "s_b"))
                 .containsExactlyInAnyOrder("s_a.t1", "s_a.t2", "s_a.t3", "s_a.odd(name)");
-        // excludeSchemas replaces the default exclusions: the catalog comes back.
-        assertThat(names("excludeSchemas", "s_b")).contains("s_a.t1", "pg_catalog.pg_class")
-                .noneMatch(n -> n.startsWith("s_b."));
-        assertThat(names()).contains("s_a.t1", "s_b.t1").noneMatch(n -> n.startsWith("pg_catalog."))
+        // excludeSchemas replaces the default exclusions.
+        assertThat(names("excludeSchemas", "s_b,pg_catalog")).contains("s_a.t1")
+                .noneMatch(n -> n.startsWith("s_b.")).noneMatch(n -> n.startsWith("pg_catalog."));
+        // By default the catalogs are sampled (they bloat too), information_schema is not.
+        assertThat(names()).contains("s_a.t1", "s_b.t1", "pg_catalog.pg_class", "pg_catalog.pg_attribute")
                 .noneMatch(n -> n.startsWith("information_schema."));
         assertThat(names("schemas", "pg_catalog")).contains("pg_catalog.pg_class", "pg_catalog.pg_statistic")
                 .allMatch(n -> n.startsWith("pg_catalog."));

@@ -78,26 +78,26 @@ class PostgresSamplerFactoryTest {
     @Test
     void optionsAreReadAsGiven() {
         PostgresOptions options = PostgresOptions.parse(
-                Map.of("facts", "Holders, tables", "top", "50", "schemas", "app_*,pg_catalog", "tables", "orders?"),
+                Map.of("facts", "Holders, tables", "top", "50", "schemas", "app_*,pg_toast", "tables", "orders?"),
                 Map.of("main", MAIN));
 
         assertThat(options.name()).isEqualTo("main");
         assertThat(options.views()).isEqualTo(Set.of(View.HOLDERS, View.TABLES));
         assertThat(options.top()).isEqualTo(50);
-        assertThat(options.schemas()).containsExactly("^app_.*$", "^pg_catalog$");
-        // pg_catalog is named outright, so only the other system schemas stay excluded.
-        assertThat(options.excludeSchemas()).containsExactly("^information_schema$", "^pg_toast$");
+        assertThat(options.schemas()).containsExactly("^app_.*$", "^pg_toast$");
+        // pg_toast is named outright, so only information_schema stays excluded.
+        assertThat(options.excludeSchemas()).containsExactly("^information_schema$");
         assertThat(options.tables()).containsExactly("^orders.$");
         assertThat(factory(Map.of("main", MAIN)).create(Map.of()).source()).isEqualTo("postgres/main");
     }
 
     @Test
-    void byDefaultEverythingIsSampledOutsideTheSystemSchemas() {
+    void byDefaultEverythingIsSampledButInformationSchemaAndToast() {
         PostgresOptions options = PostgresOptions.parse(Map.of(), Map.of("main", MAIN));
 
         assertThat(options.views()).containsExactlyInAnyOrder(View.values());
         assertThat(options.schemas()).containsExactly("^.*$");
-        assertThat(options.excludeSchemas()).containsExactly("^pg_catalog$", "^information_schema$", "^pg_toast$");
+        assertThat(options.excludeSchemas()).containsExactly("^information_schema$", "^pg_toast$");
         assertThat(options.top()).isNull();
         assertThat(PostgresOptions.parse(Map.of("excludeSchemas", ""), Map.of("main", MAIN)).excludeSchemas()).isEmpty();
     }
