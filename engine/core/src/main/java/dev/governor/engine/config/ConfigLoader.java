@@ -186,6 +186,9 @@ public final class ConfigLoader {
         if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
             return "expected a whole number";
         }
+        if (type == Boolean.class || type == boolean.class) {
+            return "expected true or false";
+        }
         if (type == Instant.class) {
             return "expected a time such as 2026-12-01T06:00:00Z";
         }
