@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.kie.api.runtime.rule.ConsequenceException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,8 +105,8 @@ public final class RuleReloader implements AutoCloseable {
         try {
             carried = engine.swap(next);
         } catch (RuntimeException e) {
-            String message = "the new rules failed on the facts carried over, so the previous rules keep running: "
-                    + e.getMessage();
+            String message = (e instanceof ConsequenceException ? "the new rules failed on the facts carried over: "
+                    : "the new rules could not be put in: ") + e.getMessage();
             return failed(at, List.of(new RuleProblem(null, 0, message.replace('\n', ' '), true)), next.compileTime());
         }
         List<RuleProblem> problems = new ArrayList<>(next.warnings());

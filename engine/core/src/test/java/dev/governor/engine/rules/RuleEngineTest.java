@@ -116,6 +116,7 @@ class RuleEngineTest {
     void aStoppedEngineRefusesASwap() {
         RuleEngine engine = new RuleEngine(session(), 10, decisions -> { }).start();
         engine.close();
-        assertThatThrownBy(() -> engine.swap(session().rules())).hasMessage("the rules engine is stopped");
+        CompiledRules rules = new RuleCompiler(Duration.ofMinutes(5)).compileSources(Map.of("t.drl", DRL), Map.of("t.drl", Path.of("t.drl")));
+        assertThatThrownBy(() -> engine.swap(rules)).hasMessage("the rules engine is stopped");
     }
 }
