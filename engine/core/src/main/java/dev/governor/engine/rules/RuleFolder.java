@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,7 +22,7 @@ import java.util.zip.CRC32C;
  * second costs well under a millisecond.
  *
  * @param exists false when the folder is missing or cannot be listed
- * @param files  each rule file's state, by file name
+ * @param files  each rule file's state, by file name, in name order
  */
 public record RuleFolder(boolean exists, Map<String, FileState> files) {
 
@@ -30,7 +31,7 @@ public record RuleFolder(boolean exists, Map<String, FileState> files) {
     }
 
     public RuleFolder {
-        files = Map.copyOf(files);
+        files = Collections.unmodifiableMap(new TreeMap<>(files)); // sorted by name, for the log
     }
 
     /** The folder as it is now. Never throws: a folder or file that cannot be read is part of the state. */
