@@ -12,15 +12,20 @@ import dev.governor.engine.envelope.EnvelopeGate;
 import dev.governor.engine.envelope.Verdict;
 import dev.governor.engine.json.FactCodec;
 import dev.governor.engine.plugin.PluginRegistry;
+import dev.governor.engine.rules.ActionTypeReference;
 import dev.governor.engine.rules.CompiledRules;
 import dev.governor.engine.rules.Decision;
 import dev.governor.engine.rules.RuleCompiler;
 import dev.governor.engine.rules.RuleEngine;
+import dev.governor.engine.rules.RuleFolder;
+import dev.governor.engine.rules.RuleProblem;
+import dev.governor.engine.rules.RuleReloader;
 import dev.governor.engine.rules.RuleSession;
 import dev.governor.engine.sample.Samplers;
 import dev.governor.spi.ActionHandler;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * their settings, the envelope and its state file, the rules, the routes) and fails with a message naming
  * what to fix; {@link #close} stops in order: routes, then rules, then actions in flight (and the envelope
  * saves its state), then the audit.
+ *
+ * <p>With {@code rules.reload} (the default) a change in the rules folder is compiled and swapped in while
+ * Governor runs ({@link RuleReloader}); {@link #reloader()} tells how the last reload went.
  */
 public final class Governor implements AutoCloseable {
 
@@ -42,17 +50,17 @@ public final class Governor implements AutoCloseable {
 
     private final GovernorConfig config;
     private final List<AutoCloseable> toClose;
-    private final CompiledRules rules;
+    private final RuleReloader reloader;
     private final RuleEngine engine;
     private final EnvelopeGate gate;
     private final AuditLog audit;
     private final CamelRoutes routes;
 
-    private Governor(GovernorConfig config, List<AutoCloseable> toClose, CompiledRules rules, RuleEngine engine,
+    private Governor(GovernorConfig config, List<AutoCloseable> toClose, RuleReloader reloader, RuleEngine engine,
                      EnvelopeGate gate, AuditLog audit, CamelRoutes routes) {
         this.config = config;
         this.toClose = toClose;
-        this.rules = rules;
+        this.reloader = reloader;
         this.engine = engine;
         this.gate = gate;
         this.audit = audit;
@@ -73,7 +81,10 @@ public final class Governor implements AutoCloseable {
             Map<String, ActionHandler> handlers = registry.createHandlers(config.plugins().settings(), clock, config.databasesForPlugins());
             new LinkedHashSet<>(handlers.values()).forEach(handler -> started.add(0, handler));
 
-            CompiledRules rules = new RuleCompiler(config.engine().factRetention()).compileFolder(config.rules().dir());
+            RuleFolder rulesBefore = RuleFolder.scan(config.rules().dir());
+            Instant compiledAt = Instant.now();
+            RuleCompiler compiler = new RuleCompiler(config.engine().factRetention());
+            CompiledRules rules = compiler.compileFolder(config.rules().dir());
             rules.warnings().forEach(warning -> LOG.warn("{}", warning));
             registry.unhandledIn(rules.files()).forEach(problem -> LOG.warn("{}", problem));
 
@@ -104,6 +115,14 @@ public final class Governor implements AutoCloseable {
             engine.start();
             started.add(0, engine);
 
+            RuleReloader reloader = new RuleReloader(config.rules().dir(), compiler, engine,
+                    RuleReloader.startup(compiledAt, rules, unhandledActionTypes(registry, rules.files())), rulesBefore,
+                    files -> unhandledActionTypes(registry, files));
+            started.add(0, reloader);
+            if (config.rules().reload()) {
+                reloader.watch(RuleReloader.POLL_INTERVAL, config.rules().reloadDebounce());
+            }
+
             CamelRoutes routes = CamelRoutes.start(config.routes().dir(), engine, codec, Samplers.builtIn(clock, config), false);
             started.add(0, routes);
 
@@ -111,11 +130,18 @@ public final class Governor implements AutoCloseable {
                             + "action types {}, audit in {}",
                     config.mode(), rules.ruleNames().size(), rules.files().size(), config.rules().dir(),
                     routes.files().size(), config.routes().dir(), registry.actionTypes().keySet(), config.audit().file());
-            return new Governor(config, started, rules, engine, gate, audit, routes);
+            return new Governor(config, started, reloader, engine, gate, audit, routes);
         } catch (Exception | Error e) {
             closeAll(started);
             throw e;
         }
+    }
+
+    private static List<RuleProblem> unhandledActionTypes(PluginRegistry registry, List<java.nio.file.Path> files) {
+        return ActionTypeReference.scan(files).stream()
+                .filter(reference -> !registry.handles(reference.type()))
+                .map(reference -> new RuleProblem(reference.file(), reference.line(), registry.unhandledMessage(reference.type()), false))
+                .toList();
     }
 
     private static void onOutcome(AuditLog audit, RuleEngine engine, Decision decision, Verdict verdict,
@@ -145,8 +171,14 @@ public final class Governor implements AutoCloseable {
         return config;
     }
 
+    /** The rules running now: those compiled at start-up, or the last reload that went in. */
     public CompiledRules rules() {
-        return rules;
+        return reloader.current();
+    }
+
+    /** Reloads the rules, and tells how the last reload went ({@link RuleReloader#lastResult()}). */
+    public RuleReloader reloader() {
+        return reloader;
     }
 
     public RuleEngine engine() {

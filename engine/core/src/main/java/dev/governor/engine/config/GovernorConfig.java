@@ -58,10 +58,30 @@ public record GovernorConfig(
         return new GovernorConfig(null, null, null, null, null, null, null, null, null);
     }
 
-    /** @param dir the folder of {@code *.drl} files; default {@code rules} */
-    public record Rules(Path dir) {
+    /**
+     * @param dir            the folder of {@code *.drl} files; default {@code rules}
+     * @param reload         whether {@code governor run} reloads the rules when a file in the folder changes;
+     *                       default true
+     * @param reloadDebounce how long the rule files must stay unchanged before a reload, so that a burst of
+     *                       writes leads to one reload; default 300ms
+     */
+    public record Rules(Path dir, Boolean reload, Duration reloadDebounce) {
         public Rules {
             dir = dir == null ? Path.of("rules") : dir;
+            reload = reload == null || reload;
+            reloadDebounce = reloadDebounce == null ? Duration.ofMillis(300) : reloadDebounce;
+            if (reloadDebounce.isNegative() || reloadDebounce.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("reloadDebounce must be between 0s and 1m, was " + Durations.format(reloadDebounce));
+            }
+        }
+
+        public Rules(Path dir) {
+            this(dir, null, null);
+        }
+
+        /** The same settings for another folder. */
+        public Rules withDir(Path newDir) {
+            return new Rules(newDir, reload, reloadDebounce);
         }
     }
 
@@ -191,7 +211,7 @@ public record GovernorConfig(
     }
 
     public GovernorConfig withRulesDir(Path dir) {
-        return new GovernorConfig(mode, new Rules(dir), routes, plugins, audit, engine, actions, databases, envelope);
+        return new GovernorConfig(mode, rules.withDir(dir), routes, plugins, audit, engine, actions, databases, envelope);
     }
 
     public GovernorConfig withRoutesDir(Path dir) {
@@ -218,7 +238,7 @@ public record GovernorConfig(
     /** Resolves every relative path against {@code base}. */
     public GovernorConfig resolvedAgainst(Path base) {
         return new GovernorConfig(mode,
-                new Rules(base.resolve(rules.dir())),
+                rules.withDir(base.resolve(rules.dir())),
                 new Routes(base.resolve(routes.dir())),
                 new Plugins(base.resolve(plugins.dir()), plugins.settings()),
                 new Audit(base.resolve(audit.file())),

@@ -3,10 +3,14 @@ package dev.governor.engine.rules;
 import dev.governor.api.Fact;
 import dev.governor.engine.FactSink;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -20,20 +24,30 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The queue is bounded: when it is full, {@link #accept} refuses the whole batch with a message
  * rather than letting memory grow without limit.
+ *
+ * <p>{@link #swap} puts new rules in on the rules thread, between two batches, so no fact is ever seen
+ * by half of one rule set and half of another.
  */
 public final class RuleEngine implements FactSink, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RuleEngine.class);
     private static final Duration IDLE_FIRE_INTERVAL = Duration.ofSeconds(1);
 
-    private final RuleSession session;
+    /** Put in the queue to wake the rules thread for a swap; never inserted. */
+    private static final Fact WAKE_UP = () -> Instant.EPOCH;
+
+    private volatile RuleSession session;
     private final BlockingQueue<Fact> queue;
+    private final ConcurrentLinkedQueue<Swap> swaps = new ConcurrentLinkedQueue<>();
     private final Consumer<List<Decision>> listener;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile long factCount;
     private volatile long factsIn;
+
+    private record Swap(CompiledRules rules, CompletableFuture<RuleSession.CarryOver> done) {
+    }
 
     public RuleEngine(RuleSession session, int queueCapacity, Consumer<List<Decision>> listener) {
         this.session = session;
@@ -68,11 +82,14 @@ public final class RuleEngine implements FactSink, AutoCloseable {
             while (running || !queue.isEmpty()) {
                 // Short polls so that close() is prompt; an idle session is fired once a second.
                 Fact first = queue.poll(100, TimeUnit.MILLISECONDS);
+                runSwaps();
                 batch.clear();
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, 1023);
-                } else if (System.nanoTime() - lastFire < IDLE_FIRE_INTERVAL.toNanos()) {
+                    batch.removeIf(fact -> fact == WAKE_UP);
+                }
+                if (batch.isEmpty() && System.nanoTime() - lastFire < IDLE_FIRE_INTERVAL.toNanos()) {
                     continue;
                 }
                 process(batch);
@@ -83,6 +100,60 @@ public final class RuleEngine implements FactSink, AutoCloseable {
         } finally {
             stopped.countDown();
         }
+    }
+
+    /**
+     * Replaces the rules: on the rules thread, between two batches, opens a session of {@code rules}
+     * holding the live facts ({@link RuleSession#carryOver}), closes the old session, and hands the
+     * actions that are new with these rules to the listener. Waits until done. When the new rules fail on
+     * the facts carried over (a consequence throws), the old session stays and the exception is thrown here.
+     */
+    public RuleSession.CarryOver swap(CompiledRules rules) {
+        Swap swap = new Swap(rules, new CompletableFuture<>());
+        synchronized (this) {
+            if (!running) {
+                throw new IllegalStateException("the rules engine is stopped");
+            }
+            if (thread.getState() == Thread.State.NEW) {
+                run(swap);
+            } else {
+                swaps.add(swap);
+                queue.offer(WAKE_UP); // when the queue is full, the rules thread is busy and comes round anyway
+            }
+        }
+        try {
+            return swap.done().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    private void runSwaps() {
+        for (Swap swap = swaps.poll(); swap != null; swap = swaps.poll()) {
+            run(swap);
+        }
+    }
+
+    private void run(Swap swap) {
+        RuleSession.CarryOver carried;
+        try {
+            carried = session.carryOver(swap.rules());
+        } catch (RuntimeException | Error e) {
+            swap.done().completeExceptionally(e);
+            return;
+        }
+        RuleSession old = session;
+        session = carried.session();
+        old.close();
+        factCount = session.factCount();
+        swap.done().complete(carried);
+        handOver(carried.decisions());
     }
 
     private void process(List<Fact> batch) {
@@ -96,6 +167,10 @@ public final class RuleEngine implements FactSink, AutoCloseable {
         }
         factsIn += batch.size();
         factCount = session.factCount();
+        handOver(decisions);
+    }
+
+    private void handOver(List<Decision> decisions) {
         if (!decisions.isEmpty()) {
             try {
                 listener.accept(decisions);
@@ -103,6 +178,11 @@ public final class RuleEngine implements FactSink, AutoCloseable {
                 LOG.error("Could not hand over {} decision(s): {}", decisions.size(), e.getMessage(), e);
             }
         }
+    }
+
+    /** The rules the session runs now. */
+    public CompiledRules rules() {
+        return session.rules();
     }
 
     /** Facts in the session after the last batch: a point-in-time number. */
@@ -134,6 +214,9 @@ public final class RuleEngine implements FactSink, AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        for (Swap swap = swaps.poll(); swap != null; swap = swaps.poll()) {
+            swap.done().completeExceptionally(new IllegalStateException("the rules engine stopped before the new rules were in"));
         }
         session.close();
     }

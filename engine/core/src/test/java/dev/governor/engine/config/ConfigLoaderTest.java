@@ -120,6 +120,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void rulesReloadByDefaultAfterTheFilesSettle() {
+        GovernorConfig defaults = loader.parse("rules: { dir: r }\n", "governor.yaml");
+        assertThat(defaults.rules().reload()).isTrue();
+        assertThat(defaults.rules().reloadDebounce()).isEqualTo(Duration.ofMillis(300));
+
+        GovernorConfig off = loader.parse("rules: { reload: false, reloadDebounce: 2s }\n", "governor.yaml");
+        assertThat(off.rules().reload()).isFalse();
+        assertThat(off.rules().reloadDebounce()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(off.withRulesDir(Path.of("elsewhere")).rules()).as("a --rules override keeps the settings")
+                .isEqualTo(new GovernorConfig.Rules(Path.of("elsewhere"), false, Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void aWrongReloadSettingStopsWithItsPath() {
+        assertThatThrownBy(() -> loader.parse("rules: { reload: sometimes }\n", "governor.yaml"))
+                .hasMessage("governor.yaml: 'rules.reload': expected true or false, got 'sometimes'");
+        assertThatThrownBy(() -> loader.parse("rules: { reload: 1 }\n", "governor.yaml"))
+                .hasMessageStartingWith("governor.yaml: 'rules.reload': expected true or false");
+        assertThatThrownBy(() -> loader.parse("rules: { reloadDebounce: soon }\n", "governor.yaml"))
+                .hasMessageStartingWith("governor.yaml: 'rules.reloadDebounce': expected a duration such as 500ms, 30s, 5m or 1h");
+        assertThatThrownBy(() -> loader.parse("rules: { reloadDebounce: 5m }\n", "governor.yaml"))
+                .hasMessage("governor.yaml: 'rules': reloadDebounce must be between 0s and 1m, was 5m");
+        assertThatThrownBy(() -> loader.parse("rules: { reloads: false }\n", "governor.yaml"))
+                .hasMessage("governor.yaml: unknown key 'rules.reloads'; expected one of: dir, reload, reloadDebounce");
+    }
+
+    @Test
     void invalidYamlNamesTheLine() {
         assertThatThrownBy(() -> loader.parse("mode: enforce\nrules: [\n", "governor.yaml"))
                 .hasMessageStartingWith("governor.yaml:")

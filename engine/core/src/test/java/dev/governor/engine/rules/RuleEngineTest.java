@@ -85,4 +85,38 @@ class RuleEngineTest {
         assertThatThrownBy(() -> engine.accept(List.of(metric("m", "a", 1))))
                 .hasMessageStartingWith("the rules engine is stopped");
     }
+
+    @Test
+    void swapPutsNewRulesInOnTheRulesThreadAndTheFactsGoOn() throws Exception {
+        LinkedBlockingQueue<Decision> decided = new LinkedBlockingQueue<>();
+        List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (RuleEngine engine = new RuleEngine(session(), 100, d -> {
+            threads.add(Thread.currentThread().getName());
+            decided.addAll(d);
+        }).start()) {
+            engine.accept(List.of(metric("m", "low", 5), metric("m", "high", 50)));
+            assertThat(decided.poll(5, TimeUnit.SECONDS).action().target()).isEqualTo("high");
+
+            String lower = DRL.replace("value > 10", "value > 1");
+            RuleSession.CarryOver carried = engine.swap(new RuleCompiler(Duration.ofMinutes(5))
+                    .compileSources(Map.of("t.drl", lower), Map.of("t.drl", Path.of("t.drl"))));
+            assertThat(carried.carried()).isEqualTo(2);
+            assertThat(carried.repeats()).as("'high' was acted on already").isEqualTo(1);
+            assertThat(decided.poll(5, TimeUnit.SECONDS).action().target()).as("new with the lower threshold").isEqualTo("low");
+            assertThat(engine.rules()).isSameAs(carried.session().rules());
+
+            engine.accept(List.of(metric("m", "next", 2)));
+            assertThat(decided.poll(5, TimeUnit.SECONDS).action().target()).isEqualTo("next");
+            assertThat(decided.poll(200, TimeUnit.MILLISECONDS)).isNull();
+            assertThat(threads).containsOnly("governor-rules");
+        }
+    }
+
+    @Test
+    void aStoppedEngineRefusesASwap() {
+        RuleEngine engine = new RuleEngine(session(), 10, decisions -> { }).start();
+        engine.close();
+        CompiledRules rules = new RuleCompiler(Duration.ofMinutes(5)).compileSources(Map.of("t.drl", DRL), Map.of("t.drl", Path.of("t.drl")));
+        assertThatThrownBy(() -> engine.swap(rules)).hasMessage("the rules engine is stopped");
+    }
 }
