@@ -18,6 +18,7 @@ import dev.governor.engine.rules.RuleCompiler;
 import dev.governor.engine.rules.RuleEngine;
 import dev.governor.engine.rules.RuleSession;
 import dev.governor.engine.sample.Samplers;
+import dev.governor.engine.simulate.FactRecorder;
 import dev.governor.spi.ActionHandler;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,7 +105,15 @@ public final class Governor implements AutoCloseable {
             engine.start();
             started.add(0, engine);
 
-            CamelRoutes routes = CamelRoutes.start(config.routes().dir(), engine, codec, Samplers.builtIn(clock, config), false);
+            FactSink facts = engine;
+            if (config.record() != null) {
+                FactRecorder recorder = new FactRecorder(config.record(), engine, codec);
+                started.add(0, recorder);
+                facts = recorder;
+                LOG.info("Recording every fact the routes deliver to {}", config.record());
+            }
+
+            CamelRoutes routes = CamelRoutes.start(config.routes().dir(), facts, codec, Samplers.builtIn(clock, config), false);
             started.add(0, routes);
 
             LOG.info("Governor started in {} mode: {} rule(s) from {} file(s) in {}, {} route file(s) in {}, "
