@@ -43,25 +43,30 @@ public final class FactRecorder implements FactSink, AutoCloseable {
 
     /** Opens {@code file} for appending (creating it and its folder); a file that cannot be opened stops start-up. */
     public FactRecorder(Path file, FactSink next, FactCodec codec) {
-        this(file, next, codec, DEFAULT_CAPACITY);
+        this(file, open(file), next, codec, DEFAULT_CAPACITY);
     }
 
-    FactRecorder(Path file, FactSink next, FactCodec codec, int capacity) {
-        this.file = file;
-        this.next = next;
-        this.codec = codec;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+    private static Writer open(Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            this.writer = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+            return new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE), 64 * 1024);
         } catch (IOException e) {
             throw new ConfigException("record: cannot open " + file + " for appending: " + e.getMessage()
                     + "; set record to a file Governor may write", e);
         }
+    }
+
+    /** A recorder writing to {@code writer} (named {@code file} in messages), with a queue of {@code capacity} facts. */
+    FactRecorder(Path file, Writer writer, FactSink next, FactCodec codec, int capacity) {
+        this.file = file;
+        this.next = next;
+        this.codec = codec;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.writer = writer;
         this.thread = new Thread(this::loop, "governor-record");
         this.thread.setDaemon(true);
         this.thread.start();

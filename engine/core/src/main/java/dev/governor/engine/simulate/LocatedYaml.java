@@ -62,11 +62,24 @@ final class LocatedYaml {
         } catch (JsonProcessingException e) {
             JsonLocation where = e.getLocation();
             throw new SyntaxException(where == null ? 1 : Math.max(1, where.getLineNr()),
-                    "not valid YAML: " + e.getOriginalMessage().replace('\n', ' ').replaceAll("\\s+", " ").trim());
+                    "not valid YAML: " + clean(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new SyntaxException(1, "cannot read: " + e.getMessage());
         }
         return yaml;
+    }
+
+    /** SnakeYAML's message without the positions and the quoted source it repeats. */
+    private static String clean(String message) {
+        String[] parts = message.split("\\s*in 'reader', line \\d+, column \\d+:\\n[^\\n]*\\n\\s*\\^\\s*");
+        List<String> kept = new ArrayList<>();
+        for (String part : parts) {
+            String flat = part.replace('\n', ' ').replaceAll("\\s+", " ").trim();
+            if (!flat.isEmpty()) {
+                kept.add(flat);
+            }
+        }
+        return kept.isEmpty() ? message.trim() : String.join(": ", kept);
     }
 
     List<Document> documents() {

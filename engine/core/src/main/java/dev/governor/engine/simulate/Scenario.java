@@ -79,6 +79,9 @@ public record Scenario(Path file, int line, String name, List<RuleFile> rules, G
         if (minutes > 0) {
             out.append(minutes).append('m');
         }
+        if (out.length() == 0 && seconds == 0 && rest > 0) {
+            return rest + "ms";
+        }
         if (seconds > 0 || rest > 0 || out.length() == 0) {
             out.append(seconds);
             if (rest > 0) {

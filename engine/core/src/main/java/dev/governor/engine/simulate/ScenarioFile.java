@@ -81,7 +81,7 @@ public final class ScenarioFile {
     private final FactCodec codec = new FactCodec(Clock.systemUTC());
     private final ConfigLoader configLoader;
     private LocatedYaml yaml;
-    private List<String> problems;
+    private List<Problem> problems;
 
     private ScenarioFile(Path file, ConfigLoader configLoader) {
         this.file = file;
@@ -134,7 +134,7 @@ public final class ScenarioFile {
         problems = new ArrayList<>();
         if (!node.isObject()) {
             problem(line, "expected a scenario (a mapping with name, input and expect), got " + describe(node));
-            return new Entry(file, line, "(line " + line + ")", null, problems);
+            return new Entry(file, line, "(line " + line + ")", null, sortedProblems());
         }
         checkKeys(node, SCENARIO_KEYS, "a scenario");
         String name = node.has("name") ? text(node, "name") : null;
@@ -147,7 +147,7 @@ public final class ScenarioFile {
         List<Scenario.Step> steps = steps(node);
         List<Scenario.Check> checks = checks(node);
         if (!problems.isEmpty()) {
-            return new Entry(file, line, name, null, problems);
+            return new Entry(file, line, name, null, sortedProblems());
         }
         Scenario scenario = new Scenario(file, line, name, rules, config, outcomes, steps, checks);
         return new Entry(file, line, name, scenario, List.of());
@@ -348,6 +348,8 @@ public final class ScenarioFile {
             }
         }
         if (problems.size() > before) {
+            // Still check the fields, so one run of governor test reports every problem of the step.
+            fact(type, fields, Duration.ZERO, step);
             return;
         }
         for (Duration time : times) {
@@ -362,6 +364,7 @@ public final class ScenarioFile {
     private Fact fact(String type, ObjectNode with, Duration time, JsonNode step) {
         Instant instant = Scenario.at(time);
         ObjectNode fields = with.deepCopy();
+        fields.remove(List.of("type", "at"));
         FactDefaults.complete(type, fields, instant);
         ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("type", type);
@@ -407,8 +410,8 @@ public final class ScenarioFile {
             if (!check.has("at")) {
                 problem(line, "expect: a check needs at: (the time it checks, e.g. at: 30s)");
             } else if (at != null && previous != null && at.compareTo(previous) <= 0) {
-                problem(yaml.line(check, "at"), "expect: at: " + Scenario.format(at) + " comes after " + Scenario.format(previous)
-                        + ": each check covers the time since the previous one, so times must increase");
+                problem(yaml.line(check, "at"), "expect: at: " + Scenario.format(at) + " is not after the previous check's "
+                        + Scenario.format(previous) + ": each check covers the time since the previous one, so times must increase");
             }
             if (at != null) {
                 previous = at;
@@ -523,7 +526,15 @@ public final class ScenarioFile {
     }
 
     private void problem(int line, String message) {
-        problems.add(file + ":" + line + ": " + message);
+        problems.add(new Problem(line, file + ":" + line + ": " + message));
+    }
+
+    /** A problem and its line: a scenario's problems are reported in line order, whatever order they were found in. */
+    private record Problem(int line, String text) {
+    }
+
+    private List<String> sortedProblems() {
+        return problems.stream().sorted(Comparator.comparingInt(Problem::line)).map(Problem::text).toList();
     }
 
     private static String describe(JsonNode node) {

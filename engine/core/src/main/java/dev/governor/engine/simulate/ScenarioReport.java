@@ -27,6 +27,8 @@ final class ScenarioReport {
     static final String FAIL = "FAIL  ";
     static final String ERROR = "ERROR ";
     private static final String INDENT = "      ";
+    /** Held-back actions listed per check: a rule that fires every sample under a cooldown is held back every time. */
+    static final int MAX_HELD_BACK = 8;
 
     private ScenarioReport() {
     }
@@ -76,8 +78,13 @@ final class ScenarioReport {
         }
         if (!failure.heldBack().isEmpty()) {
             lines.add(inner + "held back by the envelope (not dispatched):");
-            for (SimulatedAction action : failure.heldBack()) {
-                lines.add(inner + "  " + describe(action));
+            List<SimulatedAction> held = failure.heldBack();
+            for (int i = 0; i < held.size(); i++) {
+                if (i == MAX_HELD_BACK - 1 && held.size() > MAX_HELD_BACK) {
+                    lines.add(inner + "  ... " + (held.size() - MAX_HELD_BACK) + " more, then:");
+                    i = held.size() - 1;
+                }
+                lines.add(inner + "  " + describe(held.get(i)));
             }
         }
     }
