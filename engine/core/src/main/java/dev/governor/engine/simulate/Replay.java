@@ -8,7 +8,6 @@ import dev.governor.engine.config.GovernorConfig;
 import dev.governor.engine.json.FactCodec;
 import dev.governor.engine.json.InvalidFactException;
 import dev.governor.engine.rules.CompiledRules;
-import dev.governor.engine.rules.RuleCompiler;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -63,7 +62,7 @@ public final class Replay {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException(file + ": no such file");
         }
-        CompiledRules rules = new RuleCompiler(config.engine().factRetention()).compileFolder(config.rules().dir());
+        CompiledRules rules = Simulation.compiler(config).compileFolder(config.rules().dir());
         List<String> envelopeProblems = Simulation.envelopeProblems(config, rules, Simulation.pluginActionTypes(pluginClassLoader));
         if (!envelopeProblems.isEmpty()) {
             throw new ConfigException(String.join("\n", envelopeProblems));

@@ -2,6 +2,7 @@ package dev.governor.engine.simulate;
 
 import dev.governor.api.Action;
 import dev.governor.api.Fact;
+import dev.governor.engine.config.GovernorConfig;
 import dev.governor.engine.rules.CompiledRules;
 import dev.governor.engine.rules.RuleCompilationException;
 import dev.governor.engine.rules.RuleCompiler;
@@ -43,7 +44,8 @@ public final class ScenarioRunner {
         }
     }
 
-    private record RulesKey(List<Path> files, Duration retention) {
+    /** Scenarios share compiled rules when they load the same files with the same settings for them. */
+    private record RulesKey(List<Path> files, Duration retention, GovernorConfig.Rules settings) {
     }
 
     private final Path rulesDir;
@@ -63,7 +65,7 @@ public final class ScenarioRunner {
         if (!errors.isEmpty()) {
             return new Result(scenario, List.of(), errors, List.of());
         }
-        CompiledRules rules = compile(files, scenario.config().engine().factRetention(), errors);
+        CompiledRules rules = compile(files, scenario.config(), errors);
         if (rules == null) {
             return new Result(scenario, List.of(), errors, List.of());
         }
@@ -144,11 +146,11 @@ public final class ScenarioRunner {
         return files;
     }
 
-    private CompiledRules compile(List<Path> files, Duration retention, List<String> errors) {
-        RulesKey key = new RulesKey(List.copyOf(files), retention);
+    private CompiledRules compile(List<Path> files, GovernorConfig config, List<String> errors) {
+        RulesKey key = new RulesKey(List.copyOf(files), config.engine().factRetention(), config.rules());
         Object result = compiled.computeIfAbsent(key, k -> {
             try {
-                return new RuleCompiler(retention).compile(files);
+                return Simulation.compiler(config).compile(files);
             } catch (RuleCompilationException e) {
                 return e;
             }

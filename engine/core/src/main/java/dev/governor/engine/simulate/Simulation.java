@@ -17,6 +17,7 @@ import dev.governor.engine.plugin.PluginRegistry;
 import dev.governor.engine.rules.ActionTypeReference;
 import dev.governor.engine.rules.CompiledRules;
 import dev.governor.engine.rules.Decision;
+import dev.governor.engine.rules.RuleCompiler;
 import dev.governor.engine.rules.RuleSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -134,6 +135,11 @@ public final class Simulation implements AutoCloseable {
             }
         }
         return names;
+    }
+
+    /** The compiler {@code governor run} would use with this configuration. */
+    public static RuleCompiler compiler(GovernorConfig config) {
+        return new RuleCompiler(config.engine().factRetention());
     }
 
     /** The action types of the plugins on the classpath. */
