@@ -254,6 +254,18 @@ class ScenarioFileTest {
     }
 
     @Test
+    void theReadmeListsTheDefaultsOfEveryFactType() throws Exception {
+        String readme = java.nio.file.Files.readString(Path.of("../../README.md"));
+        int section = readme.indexOf("## Test and replay rules");
+        assertThat(section).isPositive();
+        String text = readme.substring(section, readme.indexOf("\n## ", section + 1));
+        for (Class<? extends Fact> type : FactTypes.all()) {
+            assertThat(text).as("README's defaults table has a row for %s", FactTypes.nameOf(type))
+                    .containsPattern("\\n\\| [^|]*`" + FactTypes.nameOf(type) + "`[^|]* \\| ");
+        }
+    }
+
+    @Test
     void outcomesTakeAppliedSkippedOrFailed() {
         assertThat(one("""
                 name: o
