@@ -22,6 +22,7 @@ import dev.governor.engine.rules.RuleProblem;
 import dev.governor.engine.rules.RuleReloader;
 import dev.governor.engine.rules.RuleSession;
 import dev.governor.engine.sample.Samplers;
+import dev.governor.engine.simulate.FactRecorder;
 import dev.governor.spi.ActionHandler;
 import java.time.Clock;
 import java.time.Duration;
@@ -123,7 +124,15 @@ public final class Governor implements AutoCloseable {
                 reloader.watch(RuleReloader.POLL_INTERVAL, config.rules().reloadDebounce());
             }
 
-            CamelRoutes routes = CamelRoutes.start(config.routes().dir(), engine, codec, Samplers.builtIn(clock, config), false);
+            FactSink facts = engine;
+            if (config.record() != null) {
+                FactRecorder recorder = new FactRecorder(config.record(), engine, codec);
+                started.add(0, recorder);
+                facts = recorder;
+                LOG.info("Recording every fact the routes deliver to {}", config.record());
+            }
+
+            CamelRoutes routes = CamelRoutes.start(config.routes().dir(), facts, codec, Samplers.builtIn(clock, config), false);
             started.add(0, routes);
 
             LOG.info("Governor started in {} mode: {} rule(s) from {} file(s) in {}, {} route file(s) in {}, "

@@ -36,6 +36,8 @@ import picocli.CommandLine.Spec;
                 GovernorCommand.Check.class,
                 GovernorCommand.Sample.class,
                 GovernorCommand.Plugins.class,
+                TestCommand.class,
+                ReplayCommand.class,
                 SilenceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class GovernorCommand implements Runnable {
@@ -79,7 +81,7 @@ public final class GovernorCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, check, sample, plugins or silence");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, check, sample, plugins, test, replay or silence");
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
@@ -88,9 +90,16 @@ public final class GovernorCommand implements Runnable {
         @Mixin
         ConfigOptions options;
 
+        @Option(names = "--record", paramLabel = "FILE",
+                description = "Append every fact the routes deliver to FILE as JSON Lines, for governor replay (record).")
+        java.nio.file.Path record;
+
         @Override
         public Integer call() throws Exception {
             GovernorConfig config = options.load();
+            if (record != null) {
+                config = config.withRecordFile(record);
+            }
             Governor governor = Governor.start(config);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {

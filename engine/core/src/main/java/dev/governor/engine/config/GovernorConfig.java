@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param actions how actions are carried out
  * @param databases the PostgreSQL databases Governor samples and acts on, by the name rules use
  * @param envelope the safety envelope every action passes: bounds, cooldowns, budgets, breaker, silences
+ * @param record   a JSON Lines file {@code governor run} appends every fact it receives to, for
+ *                 {@code governor replay}; null (the default) records nothing
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GovernorConfig(
@@ -31,7 +33,8 @@ public record GovernorConfig(
         Engine engine,
         Actions actions,
         Map<String, Database> databases,
-        EnvelopeConfig envelope) {
+        EnvelopeConfig envelope,
+        Path record) {
 
     public GovernorConfig {
         mode = mode == null ? Mode.ENFORCE : mode;
@@ -55,7 +58,7 @@ public record GovernorConfig(
 
     /** The configuration with every default. */
     public static GovernorConfig defaults() {
-        return new GovernorConfig(null, null, null, null, null, null, null, null, null);
+        return new GovernorConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -207,32 +210,37 @@ public record GovernorConfig(
     }
 
     public GovernorConfig withMode(Mode newMode) {
-        return new GovernorConfig(Objects.requireNonNull(newMode), rules, routes, plugins, audit, engine, actions, databases, envelope);
+        return new GovernorConfig(Objects.requireNonNull(newMode), rules, routes, plugins, audit, engine, actions, databases, envelope, record);
     }
 
     public GovernorConfig withRulesDir(Path dir) {
-        return new GovernorConfig(mode, rules.withDir(dir), routes, plugins, audit, engine, actions, databases, envelope);
+        return new GovernorConfig(mode, rules.withDir(dir), routes, plugins, audit, engine, actions, databases, envelope, record);
     }
 
     public GovernorConfig withRoutesDir(Path dir) {
-        return new GovernorConfig(mode, rules, new Routes(dir), plugins, audit, engine, actions, databases, envelope);
+        return new GovernorConfig(mode, rules, new Routes(dir), plugins, audit, engine, actions, databases, envelope, record);
     }
 
     public GovernorConfig withPluginsDir(Path dir) {
-        return new GovernorConfig(mode, rules, routes, new Plugins(dir, plugins.settings()), audit, engine, actions, databases, envelope);
+        return new GovernorConfig(mode, rules, routes, new Plugins(dir, plugins.settings()), audit, engine, actions, databases, envelope, record);
     }
 
     public GovernorConfig withEnvelope(EnvelopeConfig newEnvelope) {
-        return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, databases, Objects.requireNonNull(newEnvelope));
+        return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, databases, Objects.requireNonNull(newEnvelope), record);
     }
 
     /** The same configuration with these databases. */
     public GovernorConfig withDatabases(Map<String, Database> newDatabases) {
-        return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, newDatabases, envelope);
+        return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, newDatabases, envelope, record);
+    }
+
+    /** The same configuration recording every fact to {@code file} (null: recording nothing). */
+    public GovernorConfig withRecordFile(Path file) {
+        return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, databases, envelope, file);
     }
 
     public GovernorConfig withAuditFile(Path file) {
-        return new GovernorConfig(mode, rules, routes, plugins, new Audit(file), engine, actions, databases, envelope);
+        return new GovernorConfig(mode, rules, routes, plugins, new Audit(file), engine, actions, databases, envelope, record);
     }
 
     /** Resolves every relative path against {@code base}. */
@@ -242,6 +250,7 @@ public record GovernorConfig(
                 new Routes(base.resolve(routes.dir())),
                 new Plugins(base.resolve(plugins.dir()), plugins.settings()),
                 new Audit(base.resolve(audit.file())),
-                engine, actions, databases, envelope.withState(base.resolve(envelope.state())));
+                engine, actions, databases, envelope.withState(base.resolve(envelope.state())),
+                record == null ? null : base.resolve(record));
     }
 }
