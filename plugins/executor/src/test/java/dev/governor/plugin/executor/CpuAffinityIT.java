@@ -124,6 +124,13 @@ class CpuAffinityIT {
     void refusesAGlobThatAlsoNamesAnotherExecutorsThreads() throws Exception {
         registered("dup-a", 2).prestartAllCoreThreads();
         registered("dup-b", 2).prestartAllCoreThreads();
+        // Let all four workers reach their idle wait, so the glob sees every one of them.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("dup-") && t.getState() == Thread.State.WAITING).count() < 4
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         ActionHandler handler = handler(Map.of("affinity", Map.of("enabled", true, "threads", Map.of("dup-a", "dup-*"))));
 
         ActionOutcome outcome = handler.handle(new Action("cpu.affinity", "dup-a", Map.of("cpus", firstCpu(original)), "test"));
