@@ -202,7 +202,8 @@ public final class RuleSession implements AutoCloseable {
      * {@link CarryOver#notCarried()}. Other objects rules inserted are carried as they are. Not carried:
      * facts a rule inserted logically ({@code insertLogical}), which the new rules derive again from the facts
      * they rest on, and {@code Action}s, which are decisions already handed over (between two batches there are
-     * none left in the session).
+     * none left in the session). An action a plugin is still carrying out reports its outcome into the new
+     * session, like any other fact that arrives after the switch.
      *
      * <p><b>What fires.</b> The new session sees the carried facts as new, so without care every rule would
      * fire again for every match it had already acted on: a rule that notifies on every {@code PoolSample} with
