@@ -73,8 +73,12 @@ public final class Governor implements AutoCloseable {
             Map<String, ActionHandler> handlers = registry.createHandlers(config.plugins().settings(), clock, config.databasesForPlugins());
             new LinkedHashSet<>(handlers.values()).forEach(handler -> started.add(0, handler));
 
-            CompiledRules rules = new RuleCompiler(config.engine().factRetention()).compileFolder(config.rules().dir());
+            CompiledRules rules = new RuleCompiler(config.engine().factRetention(), config.rules().params())
+                    .compileFolder(config.rules().dir());
             rules.warnings().forEach(warning -> LOG.warn("{}", warning));
+            if (!config.rules().params().isEmpty()) {
+                LOG.info("Rule params from the configuration: {}", config.rules().params());
+            }
             registry.unhandledIn(rules.files()).forEach(problem -> LOG.warn("{}", problem));
 
             AuditLog audit = new AuditLog(config.audit().file(), codec);

@@ -35,7 +35,7 @@ public record GovernorConfig(
 
     public GovernorConfig {
         mode = mode == null ? Mode.ENFORCE : mode;
-        rules = rules == null ? new Rules(null) : rules;
+        rules = rules == null ? new Rules(null, null) : rules;
         routes = routes == null ? new Routes(null) : routes;
         plugins = plugins == null ? new Plugins(null, null) : plugins;
         audit = audit == null ? new Audit(null) : audit;
@@ -58,10 +58,20 @@ public record GovernorConfig(
         return new GovernorConfig(null, null, null, null, null, null, null, null, null);
     }
 
-    /** @param dir the folder of {@code *.drl} files; default {@code rules} */
-    public record Rules(Path dir) {
+    /**
+     * @param dir    the folder of {@code *.drl} files (and their {@code params.yaml}); default {@code rules}
+     * @param params overrides of the rules' params, by key ({@code pool.grow.step: 4}) or nested
+     *               ({@code pool: { grow: { step: 4 } }}); checked against {@code params.yaml} when the rules compile
+     */
+    public record Rules(Path dir, Map<String, Object> params) {
         public Rules {
             dir = dir == null ? Path.of("rules") : dir;
+            params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+        }
+
+        /** A rules folder with no overrides. */
+        public Rules(Path dir) {
+            this(dir, null);
         }
     }
 
@@ -191,7 +201,7 @@ public record GovernorConfig(
     }
 
     public GovernorConfig withRulesDir(Path dir) {
-        return new GovernorConfig(mode, new Rules(dir), routes, plugins, audit, engine, actions, databases, envelope);
+        return new GovernorConfig(mode, new Rules(dir, rules.params()), routes, plugins, audit, engine, actions, databases, envelope);
     }
 
     public GovernorConfig withRoutesDir(Path dir) {
@@ -218,7 +228,7 @@ public record GovernorConfig(
     /** Resolves every relative path against {@code base}. */
     public GovernorConfig resolvedAgainst(Path base) {
         return new GovernorConfig(mode,
-                new Rules(base.resolve(rules.dir())),
+                new Rules(base.resolve(rules.dir()), rules.params()),
                 new Routes(base.resolve(routes.dir())),
                 new Plugins(base.resolve(plugins.dir()), plugins.settings()),
                 new Audit(base.resolve(audit.file())),
