@@ -2,6 +2,7 @@ package dev.governor.engine.rules;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.governor.api.RuleParams;
@@ -10,11 +11,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The params of a rules folder: {@code params.yaml} beside the {@code *.drl} files declares every param a
@@ -103,13 +108,11 @@ public final class RuleParamsFile {
             Object value = entry.getValue();
             String where = "rules.params." + key;
             if (!defaults.has(key)) {
-                problems.add(new RuleProblem(null, 0, where + ": no such rule param"
-                        + (defaults.keys().isEmpty() ? " (the rules folder has no " + FILE_NAME + ")"
-                        : "; the rules declare: " + String.join(", ", defaults.keys())), true));
+                problems.add(new RuleProblem(null, 0, where + ": no such rule param" + known(key, declared), true));
                 continue;
             }
             Object current = defaults.asMap().get(key);
-            if (current instanceof java.time.Duration && value instanceof String text) {
+            if (current instanceof Duration && value instanceof String text) {
                 try {
                     value = Durations.parse(text);
                 } catch (IllegalArgumentException e) {
@@ -126,6 +129,20 @@ public final class RuleParamsFile {
             }
         }
         return defaults.with(typed);
+    }
+
+    /** The params a misspelt key was probably meant to be: those of its file (its first word), else all. */
+    private static String known(String key, Declared declared) {
+        if (declared.params().keys().isEmpty()) {
+            return " (the rules folder has no " + FILE_NAME + ")";
+        }
+        String family = key.contains(".") ? key.substring(0, key.indexOf('.') + 1) : key + ".";
+        List<String> near = declared.params().keys().stream().filter(k -> k.startsWith(family)).toList();
+        if (near.isEmpty()) {
+            return "; the rules declare: " + String.join(", ", declared.params().keys());
+        }
+        Origin origin = declared.origin().get(near.get(0));
+        return "; " + family + "* params: " + String.join(", ", near) + (origin == null ? "" : " (every param is in " + origin.file() + ")");
     }
 
     @SuppressWarnings("unchecked")
@@ -164,9 +181,9 @@ public final class RuleParamsFile {
             }
             readObject(parser, "", file, out, problems);
         } catch (IOException e) {
-            int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null
+            int line = e instanceof JsonProcessingException p && p.getLocation() != null
                     ? line(p.getLocation()) : 0;
-            String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
+            String message = e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage();
             problems.add(new RuleProblem(file, line, "not valid YAML: " + message, true));
         }
         return out;
@@ -207,7 +224,7 @@ public final class RuleParamsFile {
         }
     }
 
-    private static java.time.Duration duration(String text) {
+    private static Duration duration(String text) {
         try {
             return Durations.parse(text);
         } catch (IllegalArgumentException e) {
@@ -220,11 +237,11 @@ public final class RuleParamsFile {
     }
 
     /** The longest duration among params whose key ends in {@code window}: how long facts must stay. */
-    static java.time.Duration longestWindow(RuleParams params) {
-        java.time.Duration longest = java.time.Duration.ZERO;
+    static Duration longestWindow(RuleParams params) {
+        Duration longest = Duration.ZERO;
         for (Map.Entry<String, Object> entry : params.asMap().entrySet()) {
             String last = entry.getKey().substring(entry.getKey().lastIndexOf('.') + 1);
-            if (last.toLowerCase(java.util.Locale.ROOT).endsWith("window") && entry.getValue() instanceof java.time.Duration d
+            if (last.toLowerCase(Locale.ROOT).endsWith("window") && entry.getValue() instanceof Duration d
                     && d.compareTo(longest) > 0) {
                 longest = d;
             }
@@ -235,7 +252,7 @@ public final class RuleParamsFile {
     /** Every {@code params.GETTER( "key" )} in a rule text, for checking before the rules run. */
     static List<Use> uses(String drl) {
         List<Use> uses = new ArrayList<>();
-        java.util.regex.Matcher matcher = USE.matcher(drl);
+        Matcher matcher = USE.matcher(drl);
         while (matcher.find()) {
             int line = 1;
             for (int i = 0; i < matcher.start(); i++) {
@@ -251,6 +268,6 @@ public final class RuleParamsFile {
     record Use(String getter, String key, int line) {
     }
 
-    private static final java.util.regex.Pattern USE = java.util.regex.Pattern.compile(
+    private static final Pattern USE = Pattern.compile(
             "\\bparams\\s*\\.\\s*(number|integer|wholeNumber|duration|millis|seconds|flag|has)\\s*\\(\\s*\"([^\"]*)\"\\s*\\)");
 }

@@ -72,7 +72,11 @@ class RuleParamsCompileTest {
         write("params.yaml", "grow.waiting: 2\ngrow.step: 3\n");
         RuleCompilationException e = catchThrowableOfType(RuleCompilationException.class,
                 () -> new RuleCompiler(Duration.ofMinutes(5), Map.of("grow.stepp", 4)).compileFolder(dir));
-        assertThat(e.getMessage()).isEqualTo("rules.params.grow.stepp: no such rule param; the rules declare: grow.step, grow.waiting");
+        assertThat(e.getMessage()).isEqualTo("rules.params.grow.stepp: no such rule param; grow.* params: grow.step, grow.waiting "
+                + "(every param is in " + dir.resolve("params.yaml") + ")");
+        e = catchThrowableOfType(RuleCompilationException.class,
+                () -> new RuleCompiler(Duration.ofMinutes(5), Map.of("pool.step", 4)).compileFolder(dir));
+        assertThat(e.getMessage()).isEqualTo("rules.params.pool.step: no such rule param; the rules declare: grow.step, grow.waiting");
     }
 
     @Test
