@@ -84,9 +84,12 @@ public final class Governor implements AutoCloseable {
 
             RuleFolder rulesBefore = RuleFolder.scan(config.rules().dir());
             Instant compiledAt = Instant.now();
-            RuleCompiler compiler = new RuleCompiler(config.engine().factRetention());
+            RuleCompiler compiler = new RuleCompiler(config.engine().factRetention(), config.rules().params());
             CompiledRules rules = compiler.compileFolder(config.rules().dir());
             rules.warnings().forEach(warning -> LOG.warn("{}", warning));
+            if (!config.rules().params().isEmpty()) {
+                LOG.info("Rule params from the configuration: {}", config.rules().params());
+            }
             registry.unhandledIn(rules.files()).forEach(problem -> LOG.warn("{}", problem));
 
             AuditLog audit = new AuditLog(config.audit().file(), codec);

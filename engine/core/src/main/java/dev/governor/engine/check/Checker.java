@@ -66,7 +66,7 @@ public final class Checker {
             if (files.isEmpty()) {
                 warnings.add(config.rules().dir() + ": no *.drl files: Governor will decide nothing");
             }
-            CompiledRules rules = new RuleCompiler(config.engine().factRetention()).compile(files);
+            CompiledRules rules = new RuleCompiler(config.engine().factRetention(), config.rules().params()).compile(files);
             ruleCount = rules.ruleNames().size();
             rules.warnings().forEach(w -> warnings.add(w.toString()));
             if (registry != null) {

@@ -38,7 +38,7 @@ public record GovernorConfig(
 
     public GovernorConfig {
         mode = mode == null ? Mode.ENFORCE : mode;
-        rules = rules == null ? new Rules(null) : rules;
+        rules = rules == null ? new Rules(null, null) : rules;
         routes = routes == null ? new Routes(null) : routes;
         plugins = plugins == null ? new Plugins(null, null) : plugins;
         audit = audit == null ? new Audit(null) : audit;
@@ -62,15 +62,18 @@ public record GovernorConfig(
     }
 
     /**
-     * @param dir            the folder of {@code *.drl} files; default {@code rules}
+     * @param dir            the folder of {@code *.drl} files (and their {@code params.yaml}); default {@code rules}
+     * @param params         overrides of the rules' params, by key ({@code pool.grow.step: 4}) or nested
+     *                       ({@code pool: { grow: { step: 4 } }}); checked against {@code params.yaml} when the rules compile
      * @param reload         whether {@code governor run} reloads the rules when a file in the folder changes;
      *                       default true
      * @param reloadDebounce how long the rule files must stay unchanged before a reload, so that a burst of
      *                       writes leads to one reload; default 300ms
      */
-    public record Rules(Path dir, Boolean reload, Duration reloadDebounce) {
+    public record Rules(Path dir, Map<String, Object> params, Boolean reload, Duration reloadDebounce) {
         public Rules {
             dir = dir == null ? Path.of("rules") : dir;
+            params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
             reload = reload == null || reload;
             reloadDebounce = reloadDebounce == null ? Duration.ofMillis(300) : reloadDebounce;
             if (reloadDebounce.isNegative() || reloadDebounce.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -78,13 +81,19 @@ public record GovernorConfig(
             }
         }
 
+        /** A rules folder with every default. */
         public Rules(Path dir) {
-            this(dir, null, null);
+            this(dir, null, null, null);
+        }
+
+        /** A rules folder with these param overrides. */
+        public Rules(Path dir, Map<String, Object> params) {
+            this(dir, params, null, null);
         }
 
         /** The same settings for another folder. */
         public Rules withDir(Path newDir) {
-            return new Rules(newDir, reload, reloadDebounce);
+            return new Rules(newDir, params, reload, reloadDebounce);
         }
     }
 

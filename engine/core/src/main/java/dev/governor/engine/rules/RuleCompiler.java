@@ -2,6 +2,7 @@ package dev.governor.engine.rules;
 
 import dev.governor.api.Fact;
 import dev.governor.api.FactTypes;
+import dev.governor.api.RuleParams;
 import dev.governor.engine.config.Durations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,10 @@ import org.kie.api.runtime.KieContainer;
  * <p>A prelude of Governor's own declares every built-in fact type as an event stamped by its
  * {@code atMillis()} and kept for the configured retention, so user files need no declarations: a
  * rule's time window keeps facts longer when it needs them, and facts no rule needs leave the session.
- * Every problem is reported with the file and line it is on.
+ * The prelude also declares the global {@code params} ({@link RuleParams}): the thresholds declared in
+ * {@code params.yaml} beside the rules, with {@code rules.params} from {@code governor.yaml} over them.
+ * Every problem is reported with the file and line it is on, including a {@code params.number( "key" )}
+ * that names no declared param, or one of another kind.
  */
 public final class RuleCompiler {
 
@@ -43,9 +47,19 @@ public final class RuleCompiler {
     private static final AtomicLong BUILDS = new AtomicLong();
 
     private final Duration factRetention;
+    private final Map<String, Object> paramOverrides;
 
     public RuleCompiler(Duration factRetention) {
+        this(factRetention, Map.of());
+    }
+
+    /**
+     * A compiler that applies {@code rules.params} from {@code governor.yaml} over the defaults in the rules
+     * folder's {@code params.yaml}.
+     */
+    public RuleCompiler(Duration factRetention, Map<String, Object> paramOverrides) {
         this.factRetention = factRetention;
+        this.paramOverrides = Map.copyOf(paramOverrides);
     }
 
     /** The {@code *.drl} files directly in {@code dir}, sorted by name. */
@@ -67,7 +81,10 @@ public final class RuleCompiler {
         return compile(ruleFiles(dir));
     }
 
-    /** Compiles these files; throws {@link RuleCompilationException} listing every error. */
+    /**
+     * Compiles these files, with the params of {@code params.yaml} in their folders; throws
+     * {@link RuleCompilationException} listing every error.
+     */
     public CompiledRules compile(List<Path> files) {
         Map<String, String> sources = new LinkedHashMap<>();
         Map<String, Path> pathByKey = new LinkedHashMap<>();
@@ -89,10 +106,33 @@ public final class RuleCompiler {
 
     /**
      * Compiles rule texts by name (for example {@code "pool.drl"}); {@code pathByKey} maps each name
-     * to the file reported in problems.
+     * to the file reported in problems. The params are those of {@code params.yaml} in the folders of
+     * those files, if any, with this compiler's overrides.
      */
     public CompiledRules compileSources(Map<String, String> sources, Map<String, Path> pathByKey) {
+        List<Path> folders = pathByKey.values().stream().map(Path::getParent).filter(java.util.Objects::nonNull)
+                .distinct().toList();
+        List<RuleProblem> problems = new ArrayList<>();
+        RuleParamsFile.Declared declared = RuleParamsFile.read(folders, problems);
+        if (!problems.isEmpty()) {
+            throw new RuleCompilationException(problems);
+        }
+        return compileSources(sources, pathByKey, declared);
+    }
+
+    /**
+     * Compiles rule texts with these declared params (and this compiler's overrides over them). Every
+     * {@code params.GETTER( "key" )} in the texts must name a declared param of a kind the getter reads.
+     */
+    public CompiledRules compileSources(Map<String, String> sources, Map<String, Path> pathByKey,
+                                        RuleParamsFile.Declared declared) {
         long started = System.nanoTime();
+        List<RuleProblem> paramProblems = new ArrayList<>();
+        RuleParams params = RuleParamsFile.override(declared, paramOverrides, paramProblems);
+        sources.forEach((key, text) -> paramProblems.addAll(checkParamUses(text, pathByKey.get(key), params, declared)));
+        if (!paramProblems.isEmpty()) {
+            throw new RuleCompilationException(paramProblems);
+        }
         KieServices services = KieServices.Factory.get();
         KieFileSystem fileSystem = services.newKieFileSystem();
         ReleaseId releaseId = services.newReleaseId("dev.governor.rules", "governor-rules",
@@ -104,6 +144,11 @@ public final class RuleCompiler {
             if (needed.compareTo(retention) > 0) {
                 retention = needed;
             }
+        }
+        // A look-back given by a param (a key ending in "window") keeps facts as long as it needs them.
+        Duration window = RuleParamsFile.longestWindow(params);
+        if (window.compareTo(retention) > 0) {
+            retention = window;
         }
         fileSystem.write(PRELUDE_PATH, prelude(retention));
         sources.forEach((key, text) -> fileSystem.write(RULES_PREFIX + key, text));
@@ -141,18 +186,42 @@ public final class RuleCompiler {
         }
         names.sort(String::compareTo);
         return new CompiledRules(base, new ArrayList<>(pathByKey.values()), names, warnings, retention,
-                Duration.ofNanos(System.nanoTime() - started));
+                Duration.ofNanos(System.nanoTime() - started), params);
+    }
+
+    private static List<RuleProblem> checkParamUses(String text, Path file, RuleParams params, RuleParamsFile.Declared declared) {
+        List<RuleProblem> problems = new ArrayList<>();
+        for (RuleParamsFile.Use use : RuleParamsFile.uses(text)) {
+            if (use.getter().equals("has")) {
+                continue;
+            }
+            if (!params.has(use.key())) {
+                problems.add(new RuleProblem(file, use.line(), "no rule param '" + use.key() + "': declare it in "
+                        + RuleParamsFile.FILE_NAME + " beside the rules"
+                        + (params.keys().isEmpty() ? "" : "; declared: " + String.join(", ", params.keys())), true));
+                continue;
+            }
+            String wanted = RuleParams.kindReadBy(use.getter());
+            String actual = RuleParams.kindOf(params.asMap().get(use.key()));
+            if (!RuleParams.readable(wanted, actual)) {
+                problems.add(new RuleProblem(file, use.line(), "params." + use.getter() + "( \"" + use.key() + "\" ) reads "
+                        + wanted + ", but the param is " + actual + " (declared at " + declared.origin().get(use.key()) + ")", true));
+            }
+        }
+        return problems;
     }
 
     /**
      * Governor's own declarations: every built-in fact type is an event stamped with its atMillis(),
-     * kept for {@code retention}: the configured retention, or the longest window a rule uses.
+     * kept for {@code retention}: the configured retention, or the longest window a rule uses; and the
+     * global {@code params}, which every rule file can read without declaring it.
      */
     String prelude(Duration retention) {
         StringBuilder drl = new StringBuilder("package dev.governor.prelude;\n\n");
         for (Class<? extends Fact> type : FactTypes.all()) {
             drl.append("import ").append(type.getName()).append(";\n");
         }
+        drl.append("\nglobal ").append(RuleParams.class.getName()).append(' ').append(RuleSession.PARAMS_GLOBAL).append(";\n");
         String expires = Durations.format(retention);
         for (Class<? extends Fact> type : FactTypes.all()) {
             drl.append("\ndeclare ").append(FactTypes.nameOf(type))

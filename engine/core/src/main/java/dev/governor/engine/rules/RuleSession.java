@@ -2,6 +2,7 @@ package dev.governor.engine.rules;
 
 import dev.governor.api.Action;
 import dev.governor.api.Fact;
+import dev.governor.api.RuleParams;
 import java.lang.invoke.MethodType;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +52,9 @@ import org.kie.api.time.SessionPseudoClock;
  */
 public final class RuleSession implements AutoCloseable {
 
+    /** The global through which rules read their params ({@link RuleParams}), declared in Governor's prelude. */
+    public static final String PARAMS_GLOBAL = "params";
+
     /** How the session tells time. */
     public enum ClockMode { REALTIME, PSEUDO }
 
@@ -95,12 +99,21 @@ public final class RuleSession implements AutoCloseable {
 
     /** A session whose decision ids come from {@code ids}, so ids stay unique across reloads. */
     public RuleSession(CompiledRules rules, ClockMode clockMode, AtomicLong ids) {
+        this(rules, clockMode, ids, rules.params());
+    }
+
+    /**
+     * A session whose rules read {@code params} instead of the params they were compiled with (which
+     * {@link RuleCompiler} checked every rule against): for tests that try other thresholds.
+     */
+    public RuleSession(CompiledRules rules, ClockMode clockMode, AtomicLong ids, RuleParams params) {
         this.rules = rules;
         this.clockMode = clockMode;
         this.ids = ids;
         KieSessionConfiguration configuration = KieServices.Factory.get().newKieSessionConfiguration();
         configuration.setOption(ClockTypeOption.get(clockMode == ClockMode.PSEUDO ? "pseudo" : "realtime"));
         this.session = rules.base().newKieSession(configuration, null);
+        this.session.setGlobal(PARAMS_GLOBAL, Objects.requireNonNull(params, "params is null"));
         this.pseudoClock = clockMode == ClockMode.PSEUDO ? session.getSessionClock() : null;
         session.addEventListener(new DefaultAgendaEventListener() {
             @Override

@@ -139,7 +139,7 @@ public final class Simulation implements AutoCloseable {
 
     /** The compiler {@code governor run} would use with this configuration. */
     public static RuleCompiler compiler(GovernorConfig config) {
-        return new RuleCompiler(config.engine().factRetention());
+        return new RuleCompiler(config.engine().factRetention(), config.rules().params());
     }
 
     /** The action types of the plugins on the classpath. */

@@ -49,7 +49,26 @@ class CheckCommandTest {
         CliRun run = CliRun.of("check", "--rules", DEFAULT_RULES, "--routes", DEFAULT_ROUTES,
                 "--plugins", dir.resolve("plugins").toString(), "--config", writeEmptyConfig());
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).startsWith("OK: 2 rule(s) in 1 file(s), 1 route file(s), mode enforce");
+        assertThat(run.out()).startsWith("OK: 65 rule(s) in 4 file(s), 1 route file(s), mode enforce");
+    }
+
+    @Test
+    void aMisspeltRuleParamInTheConfigurationFailsNamingItAndTheKnownOnes() throws Exception {
+        Path config = Files.writeString(dir.resolve("tuned.yaml"), "rules:\n  params:\n    pool.grow.stepp: 4\n");
+        CliRun run = CliRun.of("check", "--rules", DEFAULT_RULES, "--routes", DEFAULT_ROUTES,
+                "--plugins", dir.resolve("plugins").toString(), "--config", config.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("rules.params.pool.grow.stepp: no such rule param; pool.* params: pool.grow.exit, "
+                + "pool.grow.for, pool.grow.step, ").contains("(every param is in ../../rules/params.yaml)").doesNotContain("mvcc.");
+    }
+
+    @Test
+    void aRuleParamOverrideOfTheRightKindPasses() throws Exception {
+        Path config = Files.writeString(dir.resolve("tuned.yaml"),
+                "rules:\n  params:\n    pool.grow.step: 4\n    mvcc: { idleInTransaction: { notifyAfter: 10m } }\n");
+        CliRun run = CliRun.of("check", "--rules", DEFAULT_RULES, "--routes", DEFAULT_ROUTES,
+                "--plugins", dir.resolve("plugins").toString(), "--config", config.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
     }
 
     @Test
@@ -89,20 +108,22 @@ class CheckCommandTest {
 
     @Test
     void anActionTypeNoPluginHandlesFailsWithTheFix() throws Exception {
-        Path file = Files.writeString(rules.resolve("resize.drl"), """
+        // every built-in plugin is on this classpath: a third-party type is the one nobody handles
+        Path file = Files.writeString(rules.resolve("page.drl"), """
                 package t;
                 import dev.governor.api.Action;
                 import dev.governor.api.PoolSample;
-                rule "grow"
+                rule "page"
                 when
                     $p : PoolSample( waiting > 0 )
                 then
-                    insert( new Action( "pool.resize", $p.pool(), "" ) );
+                    insert( new Action( "pager.page", $p.pool(), "" ) );
                 end
                 """);
         CliRun run = check();
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains(file + ":8: No plugin handles action type 'pool.resize'; put governor-plugin-hikari");
+        assertThat(run.err()).contains(file + ":8: No plugin handles action type 'pager.page'; put the jar of the plugin that "
+                + "provides it in the plugins folder");
     }
 
     @Test

@@ -25,7 +25,8 @@ class EnvelopeCheckCommandTest {
     void rulesForATypeNoPluginHandlesAreAnError() throws Exception {
         CliRun run = check("envelope: { actions: { notify.lgo: { cooldown: 5m } } }\n");
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.err()).contains("envelope.actions.notify.lgo: no plugin handles action type 'notify.lgo' (handled: notify.log, ");
+        assertThat(run.err()).contains("envelope.actions.notify.lgo: no plugin handles action type 'notify.lgo' (handled: ")
+                .contains(" notify.log, ");
     }
 
     @Test

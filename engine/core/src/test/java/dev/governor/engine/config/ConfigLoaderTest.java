@@ -52,6 +52,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void readsRuleParamsFlatOrNestedAndKeepsThemWhenTheRulesFolderIsOverridden() {
+        GovernorConfig config = loader.parse("""
+                rules:
+                  dir: my-rules
+                  params:
+                    pool.grow.step: 4
+                    mvcc: { idleInTransaction: { notifyAfter: 10m } }
+                """, "governor.yaml");
+        assertThat(config.rules().params()).containsEntry("pool.grow.step", 4)
+                .containsEntry("mvcc", Map.of("idleInTransaction", Map.of("notifyAfter", "10m")));
+        assertThat(config.withRulesDir(Path.of("other")).rules().params()).isEqualTo(config.rules().params());
+        assertThat(config.resolvedAgainst(Path.of("/etc/governor")).rules().params()).isEqualTo(config.rules().params());
+        assertThat(GovernorConfig.defaults().rules().params()).isEmpty();
+    }
+
+    @Test
     void readsDatabasesWithDefaultsAndKeepsThePasswordOutOfItsText() {
         GovernorConfig config = loader.parse("""
                 databases:

@@ -19,8 +19,11 @@ class RuleCompilerTest {
     @Test
     void compilesTheDefaultRules() {
         CompiledRules rules = compiler.compileFolder(DEFAULT_RULES);
-        assertThat(rules.ruleNames()).contains("Warn when host memory stays above 90%", "Warn when host CPU stays above 95%");
-        assertThat(rules.files()).isNotEmpty();
+        assertThat(rules.ruleNames()).contains("Notify when the live set stays high", "Throttle the executors while CPU stays high",
+                "Grow a pool whose callers keep waiting", "Vacuum a table autovacuum leaves behind");
+        assertThat(rules.files()).extracting(f -> f.getFileName().toString())
+                .containsExactly("cpu.drl", "memory.drl", "mvcc.drl", "pool.drl");
+        assertThat(rules.params().keys()).contains("pool.grow.step", "mvcc.idleInTransaction.notifyAfter");
     }
 
     @Test
@@ -97,8 +100,11 @@ class RuleCompilerTest {
 
     @Test
     void factsStayAsLongAsTheLongestRuleWindowNeeds() {
-        CompiledRules rules = compiler.compileFolder(DEFAULT_RULES);
-        assertThat(rules.factRetention()).isEqualTo(Duration.ofMinutes(15));
+        CompiledRules longWindow = compiler.compileSources(
+                java.util.Map.of("l.drl", "package l;\nimport dev.governor.api.Metric;\n"
+                        + "rule \"l\" when Metric() over window:time( 15m ) then end\n"),
+                java.util.Map.of("l.drl", Path.of("l.drl")));
+        assertThat(longWindow.factRetention()).isEqualTo(Duration.ofMinutes(15));
         CompiledRules shortRules = compiler.compileSources(
                 java.util.Map.of("s.drl", "package s;\nimport dev.governor.api.Metric;\n"
                         + "rule \"s\" when Metric() over window:time( 30s ) then end\n"),
