@@ -246,7 +246,7 @@ public final class ScenarioFile {
                     + "or FAILED, such as { pool.resize: FAILED }, got " + describe(outcomes));
             return byType;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = outcomes.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = outcomes.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             String value = entry.getValue().isTextual() ? entry.getValue().asText().toUpperCase(Locale.ROOT) : "";
             if (!Set.of("APPLIED", "SKIPPED", "FAILED").contains(value)) {

@@ -145,7 +145,7 @@ class ConfigLoaderTest {
         assertThat(off.rules().reload()).isFalse();
         assertThat(off.rules().reloadDebounce()).isEqualTo(Duration.ofSeconds(2));
         assertThat(off.withRulesDir(Path.of("elsewhere")).rules()).as("a --rules override keeps the settings")
-                .isEqualTo(new GovernorConfig.Rules(Path.of("elsewhere"), false, Duration.ofSeconds(2)));
+                .isEqualTo(new GovernorConfig.Rules(Path.of("elsewhere"), null, false, Duration.ofSeconds(2)));
     }
 
     @Test
@@ -159,7 +159,7 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader.parse("rules: { reloadDebounce: 5m }\n", "governor.yaml"))
                 .hasMessage("governor.yaml: 'rules': reloadDebounce must be between 0s and 1m, was 5m");
         assertThatThrownBy(() -> loader.parse("rules: { reloads: false }\n", "governor.yaml"))
-                .hasMessage("governor.yaml: unknown key 'rules.reloads'; expected one of: dir, reload, reloadDebounce");
+                .hasMessage("governor.yaml: unknown key 'rules.reloads'; expected one of: dir, params, reload, reloadDebounce");
     }
 
     @Test
