@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
- * What the {@code *.drl} files of a rules folder look like at one moment: each file's size, modification
- * time and a checksum of its content. Two snapshots are equal when no rule file was added, removed or
+ * What the {@code *.drl} files of a rules folder, and its {@code params.yaml}, look like at one moment: each
+ * file's size, modification time and a checksum of its content. Two snapshots are equal when no rule file was added, removed or
  * changed in between.
  *
  * <p>The content checksum is what makes this reliable: a modification time alone misses an edit that keeps
@@ -41,7 +41,7 @@ public record RuleFolder(boolean exists, Map<String, FileState> files) {
         }
         Map<String, FileState> files = new TreeMap<>();
         try (Stream<Path> list = Files.list(dir)) {
-            for (Path file : list.filter(f -> f.getFileName().toString().endsWith(".drl")).toList()) {
+            for (Path file : list.filter(RuleFolder::isRuleFile).toList()) {
                 if (Files.isRegularFile(file)) {
                     files.put(file.getFileName().toString(), state(file));
                 }
@@ -50,6 +50,12 @@ public record RuleFolder(boolean exists, Map<String, FileState> files) {
             return new RuleFolder(false, Map.of());
         }
         return new RuleFolder(true, files);
+    }
+
+    /** A rule file, or the folder's params (their defaults change what the rules decide, too). */
+    private static boolean isRuleFile(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(".drl") || name.equals(RuleParamsFile.FILE_NAME);
     }
 
     private static FileState state(Path file) {

@@ -34,7 +34,10 @@ class RuleFolderTest {
         RuleFolder before = RuleFolder.scan(dir);
         Files.writeString(dir.resolve("notes.txt"), "not a rule");
         Files.createDirectories(dir.resolve("tests.drl"));
-        assertThat(RuleFolder.scan(dir)).as("only *.drl files count").isEqualTo(before);
+        assertThat(RuleFolder.scan(dir)).as("only *.drl files and params.yaml count").isEqualTo(before);
+        Files.writeString(dir.resolve("params.yaml"), "pool.grow.step: 2\n");
+        assertThat(RuleFolder.scan(dir).changesSince(before)).as("the rules' params count").containsExactly("params.yaml added");
+        Files.delete(dir.resolve("params.yaml"));
 
         Files.writeString(dir.resolve("a.drl"), "a2");
         Files.delete(dir.resolve("b.drl"));
