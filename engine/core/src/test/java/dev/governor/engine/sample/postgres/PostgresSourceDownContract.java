@@ -20,29 +20,35 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A database that goes away and comes back, on an embedded PostgreSQL 17 kept in one data directory on
+ * A database that goes away and comes back, on an embedded PostgreSQL (15, 17 and 18, one subclass each) kept in one data directory on
  * one port: sampling fails with the driver's reason (never the password) and recovers by itself, both
  * when called directly and through a real Camel route.
  */
-class PostgresSourceDownIT {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class PostgresSourceDownContract {
+
+    /** The major version of PostgreSQL to run. */
+    abstract int major();
 
     private static final String PASSWORD = "never-in-a-message-5f2c";
 
     /** One data directory and port for the class: initdb runs once, each test starts and stops the server. */
-    @TempDir
-    static Path dir;
-    private static Path data;
-    private static int port;
+    private Path dir;
+    private Path data;
+    private int port;
     private EmbeddedPostgres postgres;
 
     @BeforeAll
-    static void initdb() throws Exception {
+    void initdb() throws Exception {
+        dir = Files.createTempDirectory("governor-source-down-" + major() + "-");
         data = dir.resolve("data");
         port = freePort();
         start(data, port).close();
@@ -55,8 +61,17 @@ class PostgresSourceDownIT {
         }
     }
 
-    private static EmbeddedPostgres start(Path data, int port) throws Exception {
-        return EmbeddedServers.builder(17, Map.of())
+    @AfterAll
+    void removeDataDirectory() throws Exception {
+        if (dir != null) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private EmbeddedPostgres start(Path data, int port) throws Exception {
+        return EmbeddedServers.builder(major(), Map.of())
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 .setPort(port)
@@ -99,7 +114,7 @@ class PostgresSourceDownIT {
             List<Fact> facts = sampler.sample();
 
             assertThat(facts).singleElement().isInstanceOfSatisfying(PgServer.class,
-                    s -> assertThat(s.majorVersion()).isEqualTo(17));
+                    s -> assertThat(s.majorVersion()).isEqualTo(major()));
         }
     }
 
