@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A database that goes away and comes back, on an embedded PostgreSQL (15, 17 and 18: one subclass each)
- * kept in one data directory on one port: sampling fails with the driver's reason (never the password) and recovers by itself, both
- * when called directly and through a real Camel route.
+ * kept in one data directory on one port: sampling fails with the driver's reason (never the password)
+ * and recovers by itself, both when called directly and through a real Camel route.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class PostgresSourceDownContract {
