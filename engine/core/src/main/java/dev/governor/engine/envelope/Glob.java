@@ -15,15 +15,7 @@ final class Glob {
 
     private Glob(String text) {
         this.text = text;
-        StringBuilder regex = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '*' -> regex.append(".*");
-                case '?' -> regex.append('.');
-                default -> regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        this.pattern = Pattern.compile(regex.toString(), Pattern.DOTALL);
+        this.pattern = dev.governor.spi.Glob.toRegex(text);
     }
 
     static Glob of(String text) {

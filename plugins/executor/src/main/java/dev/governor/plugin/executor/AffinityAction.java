@@ -1,5 +1,6 @@
 package dev.governor.plugin.executor;
 
+import dev.governor.spi.Glob;
 import com.sun.jna.LastErrorException;
 import dev.governor.api.Action;
 import dev.governor.api.ActionOutcome;
@@ -198,23 +199,7 @@ final class AffinityAction {
 
     /** A glob where {@code *} stands for any run of characters and {@code ?} for one. */
     static Pattern glob(String glob) {
-        StringBuilder regex = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            if (c == '*' || c == '?') {
-                if (!literal.isEmpty()) {
-                    regex.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                regex.append(c == '*' ? ".*" : ".");
-            } else {
-                literal.append(c);
-            }
-        }
-        if (!literal.isEmpty()) {
-            regex.append(Pattern.quote(literal.toString()));
-        }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
+        return Glob.toRegex(glob);
     }
 
     /** What became of an action: applied or failed, and the sentence for the outcome. */

@@ -1,5 +1,6 @@
 package dev.governor.plugin.postgres;
 
+import dev.governor.spi.Glob;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -54,24 +55,7 @@ final class Globs {
     }
 
     private static Pattern compile(String glob) {
-        Objects.requireNonNull(glob, "pattern is null");
-        StringBuilder regex = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            if (c == '*' || c == '?') {
-                if (!literal.isEmpty()) {
-                    regex.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                regex.append(c == '*' ? ".*" : ".");
-            } else {
-                literal.append(c);
-            }
-        }
-        if (!literal.isEmpty()) {
-            regex.append(Pattern.quote(literal.toString()));
-        }
-        return Pattern.compile(regex.toString(), Pattern.DOTALL);
+        return Glob.toRegex(glob);
     }
 
     @Override
