@@ -1,15 +1,13 @@
 package dev.governor.plugin.hikari;
 
+import dev.governor.spi.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads one level of the plugin's settings as YAML gives them (strings, numbers, booleans, lists, maps),
@@ -18,7 +16,6 @@ import java.util.regex.Pattern;
  */
 final class SettingsReader {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     private final Map<String, Object> values;
     private final String prefix;
@@ -147,25 +144,11 @@ final class SettingsReader {
     }
 
     private static Duration parseDuration(String text) {
-        String trimmed = text.trim();
-        Matcher matcher = DURATION.matcher(trimmed);
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            };
+        try {
+            return Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
-        if (trimmed.startsWith("P") || trimmed.startsWith("p")) {
-            try {
-                return Duration.parse(trimmed);
-            } catch (DateTimeParseException e) {
-                return null;
-            }
-        }
-        return null;
     }
 
     /** {@code 5s}, {@code 500ms}, {@code 1m}: the shortest simple form. */

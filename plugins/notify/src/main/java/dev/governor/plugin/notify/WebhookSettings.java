@@ -84,24 +84,15 @@ record WebhookSettings(URI url, Map<String, String> headers, Duration timeout, i
         if (value == null) {
             return fallback;
         }
-        String text = value.toString().trim().toLowerCase(java.util.Locale.ROOT);
+        Duration d;
         try {
-            Duration d;
-            if (text.endsWith("ms")) {
-                d = Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
-            } else if (text.endsWith("s")) {
-                d = Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
-            } else if (text.endsWith("m")) {
-                d = Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
-            } else {
-                throw new NumberFormatException();
-            }
-            if (d.isZero() || d.isNegative()) {
-                throw new NumberFormatException();
-            }
-            return d;
-        } catch (NumberFormatException e) {
+            d = dev.governor.spi.Durations.parse(value.toString());
+        } catch (IllegalArgumentException e) {
+            d = null;
+        }
+        if (d == null || d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException(name + " must be a positive duration such as 500ms, 5s or 1m, was '" + value + "'");
         }
+        return d;
     }
 }

@@ -1,14 +1,12 @@
 package dev.governor.plugin.postgres;
 
+import dev.governor.spi.Durations;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The postgres plugin's settings ({@code plugins.settings.postgres} in {@code governor.yaml}), checked
@@ -36,7 +34,6 @@ record PostgresSettings(Globs allowRoles, Globs allowApplications, Globs denyApp
             "allowSuperuser", "terminateTimeout", "vacuumCostDelay", "lockTimeout");
     private static final String KEY_LIST =
             "allowRoles, allowApplications, denyApplications, allowSuperuser, terminateTimeout, vacuumCostDelay, lockTimeout";
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     PostgresSettings {
         Objects.requireNonNull(allowRoles, "allowRoles is null");
@@ -129,24 +126,6 @@ record PostgresSettings(Globs allowRoles, Globs allowApplications, Globs denyApp
 
     /** {@code 500ms}, {@code 5s}, {@code 2m}, {@code 1h} or ISO-8601 ({@code PT5S}), as Governor's configuration writes durations. */
     static Duration parseDuration(String text) {
-        String trimmed = text.trim();
-        Matcher m = DURATION.matcher(trimmed);
-        if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            };
-        }
-        if (trimmed.startsWith("P") || trimmed.startsWith("p")) {
-            try {
-                return Duration.parse(trimmed);
-            } catch (DateTimeParseException e) {
-                // the common message below
-            }
-        }
-        throw new IllegalArgumentException("expected a duration such as 500ms, 5s or 1m, got '" + text + "'");
+        return Durations.parse(text);
     }
 }

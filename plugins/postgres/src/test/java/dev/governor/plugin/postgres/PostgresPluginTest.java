@@ -85,7 +85,7 @@ class PostgresPluginTest {
         assertThatThrownBy(() -> create(Map.of("allowSuperuser", "yes")))
                 .hasMessage("allowSuperuser must be true or false, was 'yes'");
         assertThatThrownBy(() -> create(Map.of("terminateTimeout", "soon")))
-                .hasMessage("terminateTimeout: expected a duration such as 500ms, 5s or 1m, got 'soon'");
+                .hasMessage("terminateTimeout: expected a duration such as 500ms, 30s, 5m or 1h, got 'soon'");
         assertThatThrownBy(() -> create(Map.of("terminateTimeout", "0s")))
                 .hasMessage("terminateTimeout must be between 1ms and 5m, was 0ms");
         assertThatThrownBy(() -> create(Map.of("vacuumCostDelay", "150ms")))
