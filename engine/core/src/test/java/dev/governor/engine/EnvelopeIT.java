@@ -9,13 +9,11 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.governor.engine.config.ConfigException;
 import dev.governor.engine.config.ConfigLoader;
-import dev.governor.engine.json.FactCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -154,25 +152,10 @@ class EnvelopeIT {
     }
 
     private List<JsonNode> awaitAudit(Predicate<List<JsonNode>> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<JsonNode> lines = List.of();
-        while (System.nanoTime() < deadline) {
-            lines = readAudit();
-            if (condition.test(lines)) {
-                return lines;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the audit did not reach the expected state within 10s; it has: " + lines);
+        return AuditFile.await(audit, Duration.ofSeconds(10), condition);
     }
 
     private List<JsonNode> readAudit() throws IOException {
-        List<JsonNode> nodes = new ArrayList<>();
-        if (Files.exists(audit)) {
-            for (String line : Files.readAllLines(audit)) {
-                nodes.add(FactCodec.mapper().readTree(line));
-            }
-        }
-        return nodes;
+        return AuditFile.read(audit);
     }
 }

@@ -8,7 +8,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.governor.engine.config.ConfigLoader;
-import dev.governor.engine.json.FactCodec;
 import dev.governor.engine.rules.ReloadResult;
 import dev.governor.engine.rules.RuleProblem;
 import dev.governor.engine.rules.RuleReloader;
@@ -19,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -342,27 +340,15 @@ class HotReloadIT {
     }
 
     private List<String> awaitTargets(Predicate<List<String>> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<String> targets = List.of();
-        while (System.nanoTime() < deadline) {
-            targets = targets();
-            if (condition.test(targets)) {
-                return targets;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the audit did not reach the expected state within 10s; targets: " + targets);
+        return targets(AuditFile.await(audit, Duration.ofSeconds(10), lines -> condition.test(targets(lines))));
     }
 
     /** The target of each audited action, in audit order. */
     private List<String> targets() throws IOException {
-        List<String> targets = new ArrayList<>();
-        if (Files.exists(audit)) {
-            for (String line : Files.readAllLines(audit)) {
-                JsonNode node = FactCodec.mapper().readTree(line);
-                targets.add(node.at("/action/target").asText());
-            }
-        }
-        return targets;
+        return targets(AuditFile.read(audit));
+    }
+
+    private static List<String> targets(List<JsonNode> lines) {
+        return lines.stream().map(node -> node.at("/action/target").asText()).toList();
     }
 }

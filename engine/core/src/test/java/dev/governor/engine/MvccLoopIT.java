@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.governor.engine.config.ConfigLoader;
-import dev.governor.engine.json.FactCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -147,22 +146,7 @@ class MvccLoopIT {
     }
 
     private List<JsonNode> awaitAudit(Predicate<List<JsonNode>> condition) throws Exception {
-        Path audit = dir.resolve("audit/audit.jsonl");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        List<JsonNode> lines = List.of();
-        while (System.nanoTime() < deadline) {
-            lines = new ArrayList<>();
-            if (Files.exists(audit)) {
-                for (String line : Files.readAllLines(audit)) {
-                    lines.add(FactCodec.mapper().readTree(line));
-                }
-            }
-            if (condition.test(lines)) {
-                return lines;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the audit did not reach the expected state within 30s; it has: " + lines);
+        return AuditFile.await(dir.resolve("audit/audit.jsonl"), Duration.ofSeconds(30), condition);
     }
 
     private Connection connect(String db, String user, String application) throws SQLException {
