@@ -62,10 +62,15 @@ public final class Governor implements AutoCloseable {
     private final EnvelopeGate gate;
     private final AuditLog audit;
     private final CamelRoutes routes;
+    private final GovernorMetrics metrics;
+    private final CurrentFacts currentFacts;
     private volatile ApiServer api;
 
+    /** How many (type, key) pairs {@link #currentFacts()} keeps. */
+    static final int CURRENT_FACTS_CAPACITY = 50_000;
+
     private Governor(GovernorConfig config, List<AutoCloseable> toClose, RuleReloader reloader, RuleEngine engine,
-                     EnvelopeGate gate, AuditLog audit, CamelRoutes routes) {
+                     EnvelopeGate gate, AuditLog audit, CamelRoutes routes, GovernorMetrics metrics, CurrentFacts currentFacts) {
         this.config = config;
         this.toClose = toClose;
         this.reloader = reloader;
@@ -73,6 +78,8 @@ public final class Governor implements AutoCloseable {
         this.gate = gate;
         this.audit = audit;
         this.routes = routes;
+        this.metrics = metrics;
+        this.currentFacts = currentFacts;
     }
 
     /** Starts Governor with the system clock and the plugins on this class's classpath. */
@@ -82,6 +89,7 @@ public final class Governor implements AutoCloseable {
 
     public static Governor start(GovernorConfig config, Clock clock, ClassLoader pluginClassLoader) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
+        GovernorMetrics metrics = new GovernorMetrics();
         try {
             FactCodec codec = new FactCodec(clock);
             PluginRegistry registry = PluginRegistry.load(pluginClassLoader, config.plugins().dir());
@@ -117,12 +125,14 @@ public final class Governor implements AutoCloseable {
             EnvelopeGate gate = new EnvelopeGate(envelope, handlers,
                     listener -> new Dispatcher(handlers, registry::unhandledMessage, Mode.ENFORCE,
                             config.actions().timeout(), config.actions().workers(), clock, listener),
-                    (decision, verdict, outcome, took) -> onOutcome(audit, engineRef.get(), decision, verdict, outcome, took, config));
+                    (decision, verdict, outcome, took) -> onOutcome(audit, engineRef.get(), decision, verdict, outcome, took, config,
+                            metrics));
             started.add(0, gate);
 
             RuleEngine engine = new RuleEngine(new RuleSession(rules, RuleSession.ClockMode.REALTIME),
                     config.engine().queueCapacity(), gate::dispatchAll);
             engineRef.set(engine);
+            engine.onFiring(metrics::fired);
             engine.start();
             started.add(0, engine);
 
@@ -142,13 +152,17 @@ public final class Governor implements AutoCloseable {
                 LOG.info("Recording every fact the routes deliver to {}", config.record());
             }
 
-            CamelRoutes routes = CamelRoutes.start(config.routes().dir(), facts, codec, Samplers.builtIn(clock, config), false);
+            metrics.bind(engine, reloader, audit, () -> gate.dispatcher().inFlight());
+            // Routes and POST /api/samples deliver through the same tee: the newest fact per subject, counted by source.
+            CurrentFacts current = new CurrentFacts(facts, CURRENT_FACTS_CAPACITY, clock, metrics::factsIn);
+            CamelRoutes routes = CamelRoutes.start(config.routes().dir(), current, codec, Samplers.builtIn(clock, config), false);
             started.add(0, routes);
+            routes.samples().observe(metrics::sampled);
 
-            Governor governor = new Governor(config, started, reloader, engine, gate, audit, routes);
+            Governor governor = new Governor(config, started, reloader, engine, gate, audit, routes, metrics, current);
             if (config.api().enabledOr(false)) {
                 ApiToken token = ApiToken.resolve(config.api(), System::getenv);
-                governor.api = ApiServer.start(config.api(), token, GovernorApi.endpoints(governor), ApiServer.Observer.NONE);
+                governor.api = ApiServer.start(config.api(), token, GovernorApi.endpoints(governor, codec), metrics::request);
                 started.add(0, governor.api);
             }
             LOG.info("Governor started in {} mode: {} rule(s) from {} file(s) in {}, {} route file(s) in {}, "
@@ -171,8 +185,13 @@ public final class Governor implements AutoCloseable {
     }
 
     private static void onOutcome(AuditLog audit, RuleEngine engine, Decision decision, Verdict verdict,
-                                  ActionOutcome outcome, Duration took, GovernorConfig config) {
+                                  ActionOutcome outcome, Duration took, GovernorConfig config, GovernorMetrics metrics) {
         audit.record(decision, verdict, outcome, config.mode(), took);
+        try {
+            metrics.action(outcome, verdict, took);
+        } catch (RuntimeException e) {
+            LOG.debug("Action {} not counted: {}", decision.id(), e.getMessage());
+        }
         if (outcome.status() == ActionOutcome.Status.FAILED) {
             LOG.warn("Action {} {} on '{}' by rule '{}': FAILED: {}", decision.id(), outcome.type(), outcome.target(),
                     decision.rule(), outcome.message());
@@ -226,6 +245,19 @@ public final class Governor implements AutoCloseable {
 
     public CamelRoutes routes() {
         return routes;
+    }
+
+    /** This Governor's metrics ({@code GET /metrics}). */
+    public GovernorMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * The newest fact of each subject, and where facts enter: {@code POST /api/samples} delivers here, as the routes
+     * do, so API samples are recorded, counted and decided on like any other.
+     */
+    public CurrentFacts currentFacts() {
+        return currentFacts;
     }
 
     /** The HTTP API server ({@link ApiServer#port()}, {@link ApiServer#url()}); null when {@code api} is not enabled. */
