@@ -152,7 +152,7 @@ public final class Governor implements AutoCloseable {
                 LOG.info("Recording every fact the routes deliver to {}", config.record());
             }
 
-            metrics.bind(engine, reloader, audit, () -> gate.dispatcher().inFlight());
+            metrics.bind(engine, reloader, audit, gate.dispatcher());
             // Routes and POST /api/samples deliver through the same tee: the newest fact per subject, counted by source.
             CurrentFacts current = new CurrentFacts(facts, CURRENT_FACTS_CAPACITY, clock, metrics::factsIn);
             CamelRoutes routes = CamelRoutes.start(config.routes().dir(), current, codec, Samplers.builtIn(clock, config), false);
