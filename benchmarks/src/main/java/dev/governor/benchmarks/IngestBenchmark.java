@@ -105,6 +105,9 @@ public final class IngestBenchmark {
             AtomicLong failed = new AtomicLong();
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
             long heapMiddle = -1;
+            long sessionMiddle = -1;
+            long nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long acceptedAtReport = 0;
             long started = System.nanoTime();
             List<CompletableFuture<Void>> pending = new ArrayList<>();
             for (long r = 0; r < requests; r++) {
@@ -115,6 +118,16 @@ public final class IngestBenchmark {
                 }
                 if (heapMiddle < 0 && r >= requests / 2) {
                     heapMiddle = heapAfterGc();
+                    sessionMiddle = governor.engine().factCount();
+                }
+                if (System.nanoTime() >= nextReport) {
+                    long now = accepted.get();
+                    System.out.printf("  %5.1f s: %,7d samples/s accepted, %,d facts in the session, %,d queued, heap %.0f MiB%n",
+                            (System.nanoTime() - started) / 1e9, (now - acceptedAtReport) / 10, governor.engine().factCount(),
+                            governor.engine().queued(),
+                            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0);
+                    acceptedAtReport = now;
+                    nextReport += TimeUnit.SECONDS.toNanos(10);
                 }
                 slots.acquire();
                 String body = bodies[(int) (r % bodies.length)];
@@ -136,6 +149,10 @@ public final class IngestBenchmark {
             }
             double drainedSeconds = (System.nanoTime() - started) / 1e9;
             long heapEnd = heapAfterGc();
+            long sessionEnd = governor.engine().factCount();
+            // The session keeps facts for engine.factRetention (10s): once it has passed, what is left is what leaks.
+            Thread.sleep(12_000);
+            long heapAfterRetention = heapAfterGc();
             double countedIn = apiFactsIn(governor) - factsBefore;
             long countedAsFacts = governor.engine().factsIn() - engineBefore;
 
@@ -153,8 +170,10 @@ public final class IngestBenchmark {
             System.out.printf("lost                 %,d%n", accepted.get() - countedAsFacts);
             System.out.printf("request latency      p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
-            System.out.printf("heap after full GC   start %.1f MiB, middle %.1f MiB, end %.1f MiB (session: %,d facts)%n",
-                    heapStart / 1048576.0, heapMiddle / 1048576.0, heapEnd / 1048576.0, governor.engine().factCount());
+            System.out.printf("heap after full GC   start %.1f MiB, middle %.1f MiB (session: %,d facts), end %.1f MiB "
+                            + "(session: %,d facts), 12 s later %.1f MiB (session: %,d facts)%n",
+                    heapStart / 1048576.0, heapMiddle / 1048576.0, sessionMiddle, heapEnd / 1048576.0, sessionEnd,
+                    heapAfterRetention / 1048576.0, governor.engine().factCount());
             boolean ok = accepted.get() == sent && countedAsFacts == accepted.get() && (long) countedIn == accepted.get()
                     && failed.get() == 0;
             System.out.println(ok ? "RESULT: OK, no sample lost" : "RESULT: FAILED, see above");
