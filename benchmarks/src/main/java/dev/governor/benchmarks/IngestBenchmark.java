@@ -108,6 +108,7 @@ public final class IngestBenchmark {
             long sessionMiddle = -1;
             long nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             long acceptedAtReport = 0;
+            long cpuStarted = processCpuNanos();
             long started = System.nanoTime();
             List<CompletableFuture<Void>> pending = new ArrayList<>();
             for (long r = 0; r < requests; r++) {
@@ -148,6 +149,7 @@ public final class IngestBenchmark {
                 Thread.sleep(20);
             }
             double drainedSeconds = (System.nanoTime() - started) / 1e9;
+            long cpu = processCpuNanos() - cpuStarted;
             long heapEnd = heapAfterGc();
             long sessionEnd = governor.engine().factCount();
             // The session keeps facts for engine.factRetention (10s): once it has passed, what is left is what leaks.
@@ -168,6 +170,8 @@ public final class IngestBenchmark {
             System.out.printf("counted as facts     %,d (inserted into the rules session), all in after %.1f s%n",
                     countedAsFacts, drainedSeconds);
             System.out.printf("lost                 %,d%n", accepted.get() - countedAsFacts);
+            System.out.printf("CPU                  %.1f s of CPU for the whole process (client included): %.1f us per sample, "
+                    + "%.1f cores busy on average%n", cpu / 1e9, cpu / 1e3 / Math.max(1, accepted.get()), cpu / 1e9 / drainedSeconds);
             System.out.printf("request latency      p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                     percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
             System.out.printf("heap after full GC   start %.1f MiB, middle %.1f MiB (session: %,d facts), end %.1f MiB "
@@ -218,6 +222,10 @@ public final class IngestBenchmark {
             client.send(request, HttpResponse.BodyHandlers.discarding());
         }
         Thread.sleep(1000);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double apiFactsIn(Governor governor) {
