@@ -74,6 +74,17 @@ public final class Governor implements AutoCloseable {
     }
 
     public static Governor start(GovernorConfig config, Clock clock, ClassLoader pluginClassLoader) throws Exception {
+        return start(config, clock, pluginClassLoader, null);
+    }
+
+    /**
+     * Starts Governor and tells {@code observer} of every decision once its verdict and outcome are known, after
+     * the audit has its line: what an embedding program (the demo, a dashboard) shows as it happens. The
+     * observer runs on the rules thread or an action worker: it must be quick, and what it throws is logged and
+     * ignored. Null observes nothing.
+     */
+    public static Governor start(GovernorConfig config, Clock clock, ClassLoader pluginClassLoader,
+                                 EnvelopeGate.Listener observer) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             FactCodec codec = new FactCodec(clock);
@@ -110,7 +121,10 @@ public final class Governor implements AutoCloseable {
             EnvelopeGate gate = new EnvelopeGate(envelope, handlers,
                     listener -> new Dispatcher(handlers, registry::unhandledMessage, Mode.ENFORCE,
                             config.actions().timeout(), config.actions().workers(), clock, listener),
-                    (decision, verdict, outcome, took) -> onOutcome(audit, engineRef.get(), decision, verdict, outcome, took, config));
+                    (decision, verdict, outcome, took) -> {
+                        onOutcome(audit, engineRef.get(), decision, verdict, outcome, took, config);
+                        observe(observer, decision, verdict, outcome, took);
+                    });
             started.add(0, gate);
 
             RuleEngine engine = new RuleEngine(new RuleSession(rules, RuleSession.ClockMode.REALTIME),
@@ -176,6 +190,18 @@ public final class Governor implements AutoCloseable {
             } catch (IllegalStateException e) {
                 LOG.debug("Outcome of action {} not inserted: {}", decision.id(), e.getMessage());
             }
+        }
+    }
+
+    private static void observe(EnvelopeGate.Listener observer, Decision decision, Verdict verdict, ActionOutcome outcome,
+                                Duration took) {
+        if (observer == null) {
+            return;
+        }
+        try {
+            observer.onOutcome(decision, verdict, outcome, took);
+        } catch (RuntimeException e) {
+            LOG.warn("The observer of action {} failed: {}", decision.id(), e.toString(), e);
         }
     }
 
