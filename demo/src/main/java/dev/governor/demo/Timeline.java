@@ -132,9 +132,10 @@ final class Timeline implements EnvelopeGate.Listener {
                 synchronized (this) {
                     vacuums.add(new Summary.Vacuum(action.target(), before, removed, notRemovable));
                 }
-                return String.format(Locale.ROOT, "dead rows %s -> %,d: %,d removed%s", before == null ? "?" : String.format(Locale.ROOT, "%,d", before),
-                        notRemovable, removed, notRemovable > 0 ? ", " + String.format(Locale.ROOT, "%,d", notRemovable)
-                                + " not yet removable (still visible to a transaction)" : "");
+                return String.format(Locale.ROOT, "dead rows %s -> %,d  (VACUUM removed %,d row versions%s)",
+                        before == null ? "?" : String.format(Locale.ROOT, "%,d", before), notRemovable, removed,
+                        notRemovable > 0 ? String.format(Locale.ROOT, "; %,d dead but not yet removable: a transaction may still see them",
+                                notRemovable) : "");
             }
             case "pg.terminate": {
                 PgHorizonHolder holder = first(decision, PgHorizonHolder.class);

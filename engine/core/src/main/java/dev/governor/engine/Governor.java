@@ -173,9 +173,9 @@ public final class Governor implements AutoCloseable {
     private static void onOutcome(AuditLog audit, RuleEngine engine, Decision decision, Verdict verdict,
                                   ActionOutcome outcome, Duration took, GovernorConfig config) {
         audit.record(decision, verdict, outcome, config.mode(), took);
-        if (outcome.status() == ActionOutcome.Status.FAILED) {
-            LOG.warn("Action {} {} on '{}' by rule '{}': FAILED: {}", decision.id(), outcome.type(), outcome.target(),
-                    decision.rule(), outcome.message());
+        if (outcome.status() == ActionOutcome.Status.FAILED || outcome.status() == ActionOutcome.Status.INTERRUPTED) {
+            LOG.warn("Action {} {} on '{}' by rule '{}': {}: {}", decision.id(), outcome.type(), outcome.target(),
+                    decision.rule(), outcome.status(), outcome.message());
         } else if (verdict.kind() == Verdict.Kind.SUPPRESSED || verdict.kind() == Verdict.Kind.SILENCED) {
             // A rule that fires every second is held back every second: the audit has each; the log stays readable.
             LOG.debug("Action {} {} on '{}' by rule '{}': {}", decision.id(), outcome.type(), outcome.target(),
