@@ -79,6 +79,9 @@ final class Demo {
                 GovernorConfig config = writeConfig(server.getPort());
                 timeline.say("PostgreSQL " + serverVersion(workload) + " on port " + server.getPort() + "; starting Governor");
                 Summary summary;
+                Duration ran;
+                int poolStart;
+                int limitStart;
                 try (Governor governor = Governor.start(config, Clock.systemUTC(), Demo.class.getClassLoader(), timeline)) {
                     timeline.say("Governor started: " + governor.rules().ruleNames().size() + " rules from " + rules
                             + ", audit in " + config.audit().file());
@@ -86,8 +89,8 @@ final class Demo {
                     workload.start();
                     started = System.nanoTime();
                     timeline.restart();
-                    int poolStart = workload.poolMax();
-                    int limitStart = workload.reportsLimit();
+                    poolStart = workload.poolMax();
+                    limitStart = workload.reportsLimit();
                     timeline.note(String.format(Locale.ROOT, "the workload starts:%n"
                                     + "       pool %s: max %d connections for %d callers that hold one for 50 ms at a time%n"
                                     + "       table %s: %,d rows, 1,000 updated a second, autovacuum off for it%n"
@@ -106,10 +109,10 @@ final class Demo {
                             timeline.note(status(workload, observer));
                         }
                     }
-                    timeline.note("stopping: Governor, then the workload, then PostgreSQL");
-                    summary = timeline.summary(Duration.ofNanos(System.nanoTime() - started), poolStart, workload.poolMax(),
-                            limitStart, workload.reportsLimit());
+                    timeline.note("stopping: Governor (actions in flight finish), then the workload, then PostgreSQL");
+                    ran = Duration.ofNanos(System.nanoTime() - started);
                 }
+                summary = timeline.summary(ran, poolStart, workload.poolMax(), limitStart, workload.reportsLimit());
                 workload.close();
                 summary.print(out);
                 out.println("  audit              " + config.audit().file() + " (one JSON line per decision)");

@@ -34,6 +34,10 @@ final class Timeline implements EnvelopeGate.Listener {
     private static final Pattern LIMIT = Pattern.compile("limit (\\d+) -> (\\d+)");
     private static final Pattern POOL_MAX = Pattern.compile("max (\\d+) -> (\\d+)");
 
+    /** The width lines are wrapped at, and the indent of a decision's lines after its first. */
+    static final int WIDTH = 120;
+    private static final String INDENT = "       ";
+
     private final PrintWriter out;
     private volatile long startNanos;
     private final Map<String, Map<String, Integer>> counts = new TreeMap<>();
@@ -92,9 +96,9 @@ final class Timeline implements EnvelopeGate.Listener {
         text.append("       -> ").append(action.type()).append(' ').append(action.target()).append(params(action))
                 .append("  ").append(verdictText(verdict)).append(verdict.runs() ? ", " + outcome.status() : "")
                 .append('\n');
-        String detail = changed != null ? changed : shorten(verdict.runs() ? outcome.message() : verdict.message());
+        String detail = changed != null ? changed : verdict.runs() ? outcome.message() : verdict.message();
         if (!detail.isEmpty()) {
-            text.append("       ").append(detail).append('\n');
+            text.append(wrap(detail));
         }
         if (verdict.kind() == Verdict.Kind.SUPPRESSED) {
             text.append("       (shown once; the envelope holds back the same again until it may run)\n");
@@ -119,13 +123,13 @@ final class Timeline implements EnvelopeGate.Listener {
                 synchronized (this) {
                     resizes.add(change);
                 }
-                return "pool " + action.target() + ": " + change + "  (" + shorten(message) + ")";
+                return message;
             }
             case "pg.vacuum": {
                 Matcher m = VACUUM.matcher(message);
                 Long before = first(decision, PgTable.class) == null ? null : first(decision, PgTable.class).deadTuples();
                 if (!m.find()) {
-                    return shorten(message);
+                    return message;
                 }
                 long removed = Long.parseLong(m.group(1));
                 long notRemovable = Long.parseLong(m.group(3));
@@ -157,9 +161,9 @@ final class Timeline implements EnvelopeGate.Listener {
             }
             case "notify.log":
             case "notify.webhook":
-                return "told: " + shorten(String.valueOf(action.param("message", message)));
+                return "told: " + action.param("message", message);
             default:
-                return shorten(message);
+                return message;
         }
     }
 
@@ -167,7 +171,8 @@ final class Timeline implements EnvelopeGate.Listener {
     private static String seen(Decision decision) {
         for (Object fact : decision.facts()) {
             if (fact instanceof PoolSample p) {
-                return String.format(Locale.ROOT, "pool %s: %d callers waiting, %d/%d connections in use", p.pool(), p.waiting(), p.active(), p.max());
+                return String.format(Locale.ROOT, "pool %s: %d %s waiting, %d/%d connections in use", p.pool(), p.waiting(),
+                        p.waiting() == 1 ? "caller" : "callers", p.active(), p.max());
             }
             if (fact instanceof PgTable t) {
                 return String.format(Locale.ROOT, "table %s: %,d dead rows (autovacuum's threshold %,.0f, autovacuum %s)", t.target(),
@@ -210,9 +215,23 @@ final class Timeline implements EnvelopeGate.Listener {
         return text.toString();
     }
 
-    private static String shorten(String text) {
-        String oneLine = text.replace('\n', ' ');
-        return oneLine.length() <= 150 ? oneLine : oneLine.substring(0, 147) + "...";
+    /** Indented lines of at most {@value #WIDTH} characters, broken between words; very long text is cut. */
+    static String wrap(String text) {
+        String rest = text.replace('\n', ' ').strip();
+        if (rest.length() > 4 * WIDTH) {
+            rest = rest.substring(0, 4 * WIDTH - 3) + "...";
+        }
+        StringBuilder out = new StringBuilder();
+        while (!rest.isEmpty()) {
+            int room = WIDTH - INDENT.length();
+            int cut = rest.length() <= room ? rest.length() : rest.lastIndexOf(' ', room);
+            if (cut <= 0) {
+                cut = Math.min(room, rest.length());
+            }
+            out.append(INDENT).append(rest, 0, cut).append('\n');
+            rest = rest.substring(cut).strip();
+        }
+        return out.toString();
     }
 
     /** What happened so far. */

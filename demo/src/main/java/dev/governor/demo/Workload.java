@@ -43,7 +43,7 @@ final class Workload implements AutoCloseable {
     static final String DATABASE = "shop";
     static final String POOL = "orders";
     static final int POOL_START = 4;
-    static final int CALLERS = 12;
+    static final int CALLERS = 9;
     static final String TABLE = "inventory";
     static final int TABLE_ROWS = 10_000;
     static final String HOLDER_APPLICATION = "demo-holder";
