@@ -10,6 +10,9 @@ import dev.governor.engine.dispatch.Dispatcher;
 import dev.governor.engine.envelope.Envelope;
 import dev.governor.engine.envelope.EnvelopeGate;
 import dev.governor.engine.envelope.Verdict;
+import dev.governor.engine.http.ApiServer;
+import dev.governor.engine.http.ApiToken;
+import dev.governor.engine.http.GovernorApi;
 import dev.governor.engine.json.FactCodec;
 import dev.governor.engine.plugin.PluginRegistry;
 import dev.governor.engine.rules.ActionTypeReference;
@@ -42,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * what to fix; {@link #close} stops in order: routes, then rules, then actions in flight (and the envelope
  * saves its state), then the audit.
  *
+ * <p>With {@code api.enabled: true} it serves the HTTP API ({@link #api()}, {@code docs/api.md}); an embedded
+ * Governor opens no port unless asked, {@code governor run} serves it unless {@code api.enabled: false}.
+ *
  * <p>With {@code rules.reload} (the default) a change in the rules folder is compiled and swapped in while
  * Governor runs ({@link RuleReloader}); {@link #reloader()} tells how the last reload went.
  */
@@ -56,9 +62,15 @@ public final class Governor implements AutoCloseable {
     private final EnvelopeGate gate;
     private final AuditLog audit;
     private final CamelRoutes routes;
+    private final GovernorMetrics metrics;
+    private final CurrentFacts currentFacts;
+    private volatile ApiServer api;
+
+    /** How many (type, key) pairs {@link #currentFacts()} keeps. */
+    static final int CURRENT_FACTS_CAPACITY = 50_000;
 
     private Governor(GovernorConfig config, List<AutoCloseable> toClose, RuleReloader reloader, RuleEngine engine,
-                     EnvelopeGate gate, AuditLog audit, CamelRoutes routes) {
+                     EnvelopeGate gate, AuditLog audit, CamelRoutes routes, GovernorMetrics metrics, CurrentFacts currentFacts) {
         this.config = config;
         this.toClose = toClose;
         this.reloader = reloader;
@@ -66,6 +78,8 @@ public final class Governor implements AutoCloseable {
         this.gate = gate;
         this.audit = audit;
         this.routes = routes;
+        this.metrics = metrics;
+        this.currentFacts = currentFacts;
     }
 
     /** Starts Governor with the system clock and the plugins on this class's classpath. */
@@ -86,6 +100,7 @@ public final class Governor implements AutoCloseable {
     public static Governor start(GovernorConfig config, Clock clock, ClassLoader pluginClassLoader,
                                  EnvelopeGate.Listener observer) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
+        GovernorMetrics metrics = new GovernorMetrics();
         try {
             FactCodec codec = new FactCodec(clock);
             PluginRegistry registry = PluginRegistry.load(pluginClassLoader, config.plugins().dir());
@@ -122,7 +137,7 @@ public final class Governor implements AutoCloseable {
                     listener -> new Dispatcher(handlers, registry::unhandledMessage, Mode.ENFORCE,
                             config.actions().timeout(), config.actions().workers(), clock, listener),
                     (decision, verdict, outcome, took) -> {
-                        onOutcome(audit, engineRef.get(), decision, verdict, outcome, took, config);
+                        onOutcome(audit, engineRef.get(), decision, verdict, outcome, took, config, metrics);
                         observe(observer, decision, verdict, outcome, took);
                     });
             started.add(0, gate);
@@ -130,6 +145,7 @@ public final class Governor implements AutoCloseable {
             RuleEngine engine = new RuleEngine(new RuleSession(rules, RuleSession.ClockMode.REALTIME),
                     config.engine().queueCapacity(), gate::dispatchAll);
             engineRef.set(engine);
+            engine.onFiring(metrics::fired);
             engine.start();
             started.add(0, engine);
 
@@ -149,14 +165,25 @@ public final class Governor implements AutoCloseable {
                 LOG.info("Recording every fact the routes deliver to {}", config.record());
             }
 
-            CamelRoutes routes = CamelRoutes.start(config.routes().dir(), facts, codec, Samplers.builtIn(clock, config), false);
+            metrics.bind(engine, reloader, audit, () -> gate.dispatcher().inFlight());
+            // Routes and POST /api/samples deliver through the same tee: the newest fact per subject, counted by source.
+            CurrentFacts current = new CurrentFacts(facts, CURRENT_FACTS_CAPACITY, clock, metrics::factsIn);
+            CamelRoutes routes = CamelRoutes.start(config.routes().dir(), current, codec, Samplers.builtIn(clock, config), false);
             started.add(0, routes);
+            routes.samples().observe(metrics::sampled);
 
+            Governor governor = new Governor(config, started, reloader, engine, gate, audit, routes, metrics, current);
+            if (config.api().enabledOr(false)) {
+                ApiToken token = ApiToken.resolve(config.api(), System::getenv);
+                governor.api = ApiServer.start(config.api(), token, GovernorApi.endpoints(governor, codec), metrics::request);
+                started.add(0, governor.api);
+            }
             LOG.info("Governor started in {} mode: {} rule(s) from {} file(s) in {}, {} route file(s) in {}, "
-                            + "action types {}, audit in {}",
+                            + "action types {}, audit in {}{}",
                     config.mode(), rules.ruleNames().size(), rules.files().size(), config.rules().dir(),
-                    routes.files().size(), config.routes().dir(), registry.actionTypes().keySet(), config.audit().file());
-            return new Governor(config, started, reloader, engine, gate, audit, routes);
+                    routes.files().size(), config.routes().dir(), registry.actionTypes().keySet(), config.audit().file(),
+                    governor.api == null ? "" : ", HTTP API on " + governor.api.url());
+            return governor;
         } catch (Exception | Error e) {
             closeAll(started);
             throw e;
@@ -171,8 +198,13 @@ public final class Governor implements AutoCloseable {
     }
 
     private static void onOutcome(AuditLog audit, RuleEngine engine, Decision decision, Verdict verdict,
-                                  ActionOutcome outcome, Duration took, GovernorConfig config) {
+                                  ActionOutcome outcome, Duration took, GovernorConfig config, GovernorMetrics metrics) {
         audit.record(decision, verdict, outcome, config.mode(), took);
+        try {
+            metrics.action(outcome, verdict, took);
+        } catch (RuntimeException e) {
+            LOG.debug("Action {} not counted: {}", decision.id(), e.getMessage());
+        }
         if (outcome.status() == ActionOutcome.Status.FAILED || outcome.status() == ActionOutcome.Status.INTERRUPTED) {
             LOG.warn("Action {} {} on '{}' by rule '{}': {}: {}", decision.id(), outcome.type(), outcome.target(),
                     decision.rule(), outcome.status(), outcome.message());
@@ -238,6 +270,24 @@ public final class Governor implements AutoCloseable {
 
     public CamelRoutes routes() {
         return routes;
+    }
+
+    /** This Governor's metrics ({@code GET /metrics}). */
+    public GovernorMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * The newest fact of each subject, and where facts enter: {@code POST /api/samples} delivers here, as the routes
+     * do, so API samples are recorded, counted and decided on like any other.
+     */
+    public CurrentFacts currentFacts() {
+        return currentFacts;
+    }
+
+    /** The HTTP API server ({@link ApiServer#port()}, {@link ApiServer#url()}); null when {@code api} is not enabled. */
+    public ApiServer api() {
+        return api;
     }
 
     @Override

@@ -84,8 +84,10 @@ public final class FactCodec {
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
+            // Some errors have no location: a document nested deeper than Jackson's limit, say.
             throw new InvalidFactException(List.of("not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr())));
         }
         if (root == null || root.isMissingNode()) {
             throw new InvalidFactException(List.of("empty body: expected a fact object or an array of them"));
@@ -145,6 +147,14 @@ public final class FactCodec {
             JsonNode value = fields.get(name);
             if (value == null || value.isNull()) {
                 problems.add(typeName + "." + name + ": missing");
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> members = fields.fields(); members.hasNext(); ) {
+            Map.Entry<String, JsonNode> member = members.next();
+            JsonNode value = member.getValue();
+            // 1e400 reads as infinity: a rule comparing with it would always, or never, fire.
+            if (value.isNumber() && value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+                problems.add(typeName + "." + member.getKey() + ": expected a finite number, got " + describe(value));
             }
         }
         JsonNode at = fields.get("at");

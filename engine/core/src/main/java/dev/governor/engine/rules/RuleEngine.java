@@ -180,6 +180,11 @@ public final class RuleEngine implements FactSink, AutoCloseable {
         }
     }
 
+    /** Told the rule's name at each firing, on the rules thread; kept across reloads. */
+    public void onFiring(java.util.function.Consumer<String> listener) {
+        session.onFiring(listener);
+    }
+
     /** The rules the session runs now. */
     public CompiledRules rules() {
         return session.rules();
@@ -193,6 +198,11 @@ public final class RuleEngine implements FactSink, AutoCloseable {
     /** Facts inserted since start. */
     public long factsIn() {
         return factsIn;
+    }
+
+    /** True while the rules thread takes facts: started and not closed. */
+    public boolean running() {
+        return running && thread.isAlive();
     }
 
     /** Facts waiting for the rules thread. */
