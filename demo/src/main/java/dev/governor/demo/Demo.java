@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +43,7 @@ final class Demo {
     private final Path rules;
     private final Path work;
     private final Duration duration;
+    private final Integer apiPort;
     private final PrintWriter out;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile Process postgres;
@@ -48,11 +52,14 @@ final class Demo {
      * @param rules    the rules folder (the default rules)
      * @param work     where the configuration, routes, audit and envelope state are written
      * @param duration how long to run; null until {@link #stop}
+     * @param apiPort  the port of the HTTP API and dashboard on 127.0.0.1 (a free one when taken, or for 0); null
+     *                 for none
      */
-    Demo(Path rules, Path work, Duration duration, PrintWriter out) {
+    Demo(Path rules, Path work, Duration duration, Integer apiPort, PrintWriter out) {
         this.rules = rules;
         this.work = work;
         this.duration = duration;
+        this.apiPort = apiPort;
         this.out = out;
     }
 
@@ -85,6 +92,10 @@ final class Demo {
                 try (Governor governor = Governor.start(config, Clock.systemUTC(), Demo.class.getClassLoader(), timeline)) {
                     timeline.say("Governor started: " + governor.rules().ruleNames().size() + " rules from " + rules
                             + ", audit in " + config.audit().file());
+                    if (governor.api() != null) {
+                        timeline.say("dashboard: " + governor.api().url() + "/  (the HTTP API under " + governor.api().url()
+                                + "/api/; the token for changes is in " + config.api().tokenFile() + ")");
+                    }
                     timeline.say("");
                     workload.start();
                     started = System.nanoTime();
@@ -125,12 +136,28 @@ final class Demo {
     /** The demo's configuration and routes, written into the work folder, and loaded as {@code governor run} would. */
     private GovernorConfig writeConfig(int port) throws IOException {
         Files.createDirectories(work.resolve("routes"));
+        String api = apiPort == null ? "api:\n  enabled: false\n"
+                : "api:\n  enabled: true\n  bind: 127.0.0.1\n  port: " + freePortOr(apiPort) + "\n";
         String config = resource("governor.yaml").replace("@RULES@", rules.toAbsolutePath().toString())
-                .replace("@PORT@", Integer.toString(port));
+                .replace("@PORT@", Integer.toString(port)).replace("@API@\n", api);
         Path file = work.resolve("governor.yaml");
         Files.writeString(file, config);
         Files.writeString(work.resolve("routes").resolve("sampling.yaml"), resource("routes.yaml"));
         return new ConfigLoader().load(file);
+    }
+
+    /** {@code port} when it is free on 127.0.0.1, else 0: the API server then picks a free one. */
+    private static int freePortOr(int port) {
+        if (port == 0) {
+            return 0;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return port;
+        } catch (IOException taken) {
+            return 0;
+        }
     }
 
     private static String resource(String name) throws IOException {

@@ -40,6 +40,13 @@ public final class DemoCommand implements Subcommand, Callable<Integer> {
             description = "Where the demo writes its configuration, routes, audit and envelope state. Default: a new temporary folder.")
     Path work;
 
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8787",
+            description = "The port of the dashboard and HTTP API on 127.0.0.1; a free one when it is taken. Default: ${DEFAULT-VALUE}.")
+    int port;
+
+    @Option(names = "--no-api", description = "Serve no dashboard or HTTP API.")
+    boolean noApi;
+
     @Spec
     CommandSpec spec;
 
@@ -65,7 +72,10 @@ public final class DemoCommand implements Subcommand, Callable<Integer> {
         out.println();
         out.flush();
 
-        Demo demo = new Demo(rulesDir, workDir, runFor, out);
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be between 0 and 65535, was " + port);
+        }
+        Demo demo = new Demo(rulesDir, workDir, runFor, noApi ? null : port, out);
         CountDownLatch finished = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
             demo.stop();

@@ -5,11 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,9 +33,14 @@ class DemoIT {
         Set<Thread> before = nonDaemonThreads();
         StringWriter printed = new StringWriter();
         PrintWriter out = new PrintWriter(new Tee(printed), true);
-        Demo demo = new Demo(DemoCommand.defaultRules(), work, Duration.ofSeconds(90), out);
+        Demo demo = new Demo(DemoCommand.defaultRules(), work, Duration.ofSeconds(90), 0, out);
+        AtomicInteger health = new AtomicInteger();
+        Thread probe = new Thread(() -> health.set(probeHealth(printed)), "demo-it-probe");
+        probe.setDaemon(true);
+        probe.start();
 
         Summary summary = demo.run();
+        probe.join(TimeUnit.SECONDS.toMillis(5));
 
         String text = printed.toString();
         assertThat(summary.count("pool.resize", "APPLIED")).as(text).isGreaterThanOrEqualTo(1);
@@ -42,6 +54,7 @@ class DemoIT {
         assertThat(summary.ended()).as(text).anySatisfy(session -> assertThat(session.application()).isEqualTo(Workload.HOLDER_APPLICATION));
         assertThat(text).contains("Summary after 90s", "rule \"Grow a pool whose callers keep waiting\"",
                 "rule \"End a session idle in a transaction\"", "horizon holders    ended pid");
+        assertThat(health.get()).as("GET /api/health at the dashboard address the demo printed").isEqualTo(200);
         assertThat(Files.readAllLines(work.resolve("audit.jsonl"))).as("the audit has a line per decision")
                 .anyMatch(line -> line.contains("\"type\":\"pg.terminate\"") && line.contains("\"status\":\"APPLIED\""));
 
@@ -55,6 +68,31 @@ class DemoIT {
             left.removeAll(before);
         }
         assertThat(left.stream().map(Thread::getName).collect(Collectors.toList())).as("threads the demo left running").isEmpty();
+    }
+
+    /** Waits for the demo to print its dashboard address, then asks the API there for its health; the status code. */
+    private static int probeHealth(StringWriter printed) {
+        Pattern address = Pattern.compile("dashboard: (http://127\\.0\\.0\\.1:\\d+)/");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < until) {
+            Matcher m = address.matcher(printed.toString());
+            if (m.find()) {
+                try {
+                    HttpResponse<String> response = HttpClient.newHttpClient().send(
+                            HttpRequest.newBuilder(URI.create(m.group(1) + "/api/health")).timeout(Duration.ofSeconds(10)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    return response.statusCode();
+                } catch (Exception e) {
+                    return -1;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return -2;
+            }
+        }
+        return -3;
     }
 
     private static Set<Thread> nonDaemonThreads() {
