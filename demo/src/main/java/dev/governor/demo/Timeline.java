@@ -237,7 +237,7 @@ final class Timeline implements EnvelopeGate.Listener {
     /** What happened so far. */
     synchronized Summary summary(Duration ran, int poolStart, int poolEnd, int limitStart, int limitEnd) {
         Map<String, Map<String, Integer>> copy = new TreeMap<>();
-        counts.forEach((type, byResult) -> copy.put(type, Map.copyOf(byResult)));
+        counts.forEach((type, byResult) -> copy.put(type, java.util.Collections.unmodifiableMap(new TreeMap<>(byResult))));
         return new Summary(ran, copy, poolStart, poolEnd, List.copyOf(resizes), List.copyOf(vacuums), List.copyOf(ended),
                 limitStart, limitEnd, List.copyOf(throttles));
     }
