@@ -1,0 +1,555 @@
+// Governor's dashboard: everything here comes from Governor's own HTTP API, polled with cursors so that
+// each poll carries only what is new. No build step, no network beyond Governor.
+(function () {
+  "use strict";
+
+  const SERIES_EVERY_MS = 1000;
+  const STATE_EVERY_MS = 2000;
+  const TOKEN_KEY = "governor.token";
+
+  const $ = (id) => document.getElementById(id);
+  const el = (tag, attrs, ...children) => {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value == null) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = value;
+      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) {
+      if (child != null) node.append(child);
+    }
+    return node;
+  };
+
+  // ---- the API ----------------------------------------------------------------------------------------
+
+  const token = $("token");
+  token.value = sessionStorage.getItem(TOKEN_KEY) || "";
+  token.addEventListener("input", () => sessionStorage.setItem(TOKEN_KEY, token.value));
+  $("token-form").addEventListener("submit", (e) => e.preventDefault());
+
+  async function api(path, options) {
+    const init = Object.assign({ headers: {} }, options);
+    if (init.method && init.method !== "GET" && token.value) {
+      init.headers.Authorization = "Bearer " + token.value;
+    }
+    if (init.body && typeof init.body !== "string") {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(init.body);
+    }
+    const response = await fetch(path, init);
+    const text = await response.text();
+    let body = null;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch (e) {
+      body = { error: text };
+    }
+    if (!response.ok) {
+      const message = (body && (body.error || body.message)) || response.status + " " + response.statusText;
+      throw new Error(message);
+    }
+    return body;
+  }
+
+  const list = (body, key) => (Array.isArray(body) ? body : (body && body[key]) || []);
+
+  // ---- formatting -------------------------------------------------------------------------------------
+
+  const SI = [[1e12, "T"], [1e9, "G"], [1e6, "M"], [1e3, "k"]];
+  const BINARY = [[2 ** 40, "TiB"], [2 ** 30, "GiB"], [2 ** 20, "MiB"], [2 ** 10, "KiB"]];
+
+  function scaled(value, steps, unit) {
+    if (value == null || Number.isNaN(value)) return "–";
+    const abs = Math.abs(value);
+    for (const [size, suffix] of steps) {
+      if (abs >= size) return trim(value / size) + (unit ? " " : "") + suffix;
+    }
+    return trim(value) + (unit ? " " + unit : "");
+  }
+  function trim(value) {
+    const abs = Math.abs(value);
+    return abs >= 100 || Number.isInteger(value) ? String(Math.round(value)) : value.toFixed(abs >= 10 ? 1 : 2);
+  }
+  const formats = {
+    ratio: (v) => (v == null ? "–" : (v * 100).toFixed(v > 0 && v < 0.1 ? 1 : 0) + "%"),
+    bytes: (v) => scaled(v, BINARY, "B"),
+    count: (v) => scaled(v, SI, ""),
+    xids: (v) => scaled(v, SI, ""),
+  };
+  // Axis steps for bytes, so ticks fall on 256 MiB rather than 190.7 MiB.
+  const BYTE_STEPS = [];
+  for (let power = 0; power <= 50; power += 10) {
+    for (const m of [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]) BYTE_STEPS.push(m * 2 ** power);
+  }
+  const format = (unit) => formats[unit] || formats.count;
+
+  const time = (value) => {
+    if (!value) return "";
+    const d = new Date(value);
+    return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+  };
+  const clock = (value) => new Date(value).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
+  const dateTime = (value) => (value ? new Date(value).toLocaleString([], { hour12: false }) : "");
+
+  // ---- colors, from the stylesheet so light and dark follow the system ---------------------------------
+
+  let palette = {};
+  function readPalette() {
+    const css = getComputedStyle(document.documentElement);
+    const get = (name) => css.getPropertyValue(name).trim();
+    palette = {
+      text: get("--text"), muted: get("--muted"), grid: get("--grid"), line: get("--line"),
+      series: get("--series").split(/\s+/).filter(Boolean),
+    };
+  }
+  readPalette();
+
+  // Within a plot, each entity (a pool, a host) has a color, each metric a dash; a plot of one entity colors
+  // its metrics instead.
+  const DASH = {
+    processCpu: [6, 4], memory: [2, 3], liveSet: [6, 4], heapMax: [2, 3],
+    waiting: [6, 4], max: [2, 3], limit: [2, 3],
+  };
+
+  // ---- series and plots --------------------------------------------------------------------------------
+
+  const state = {
+    cursor: 0,
+    markersAfter: 0,
+    windowMs: 10 * 60 * 1000,
+    resolutionMs: 1000,
+    clockOffset: 0, // server time minus this browser's time
+    plotMeta: [], // [{id, title, unit}] in the server's order
+    plots: new Map(), // id -> {meta, series: Map(id -> {info, t, v}), chart, key, element}
+    markers: [], // decisions, oldest first
+  };
+  const now = () => Date.now() + state.clockOffset;
+
+  function mergeSeries(answer) {
+    state.windowMs = answer.windowMs || state.windowMs;
+    state.resolutionMs = answer.resolutionMs || state.resolutionMs;
+    if (answer.now) state.clockOffset = answer.now - Date.now();
+    if (answer.plots) state.plotMeta = answer.plots;
+    for (const s of answer.series || []) {
+      const plot = plotFor(s.plot);
+      let series = plot.series.get(s.id);
+      if (!series) {
+        series = { info: s, t: [], v: [] };
+        plot.series.set(s.id, series);
+      }
+      // A point in the bucket of the newest one replaced it on the server: replace it here too.
+      const firstBucket = Math.floor(s.t[0] / state.resolutionMs);
+      while (series.t.length && Math.floor(series.t[series.t.length - 1] / state.resolutionMs) >= firstBucket) {
+        series.t.pop();
+        series.v.pop();
+      }
+      for (let i = 0; i < s.t.length; i++) {
+        series.t.push(s.t[i]);
+        series.v.push(s.v[i]);
+      }
+    }
+    for (const m of answer.markers || []) {
+      state.markers.push(m);
+      state.markersAfter = Math.max(state.markersAfter, m.id);
+    }
+    state.cursor = answer.cursor;
+    trimToWindow();
+  }
+
+  function plotFor(id) {
+    let plot = state.plots.get(id);
+    if (!plot) {
+      plot = { id, series: new Map(), chart: null, key: "", element: null };
+      state.plots.set(id, plot);
+    }
+    return plot;
+  }
+
+  function trimToWindow() {
+    const oldest = now() - state.windowMs;
+    for (const plot of state.plots.values()) {
+      for (const [id, series] of plot.series) {
+        let drop = 0;
+        while (drop < series.t.length && series.t[drop] < oldest) drop++;
+        if (drop) {
+          series.t.splice(0, drop);
+          series.v.splice(0, drop);
+        }
+        if (!series.t.length) plot.series.delete(id);
+      }
+    }
+    while (state.markers.length && state.markers[0].t < oldest) state.markers.shift();
+  }
+
+  function metaOf(id) {
+    return state.plotMeta.find((p) => p.id === id) || { id, title: id, unit: "count" };
+  }
+
+  function render() {
+    const container = $("plots");
+    const order = state.plotMeta.map((p) => p.id);
+    const visible = [...state.plots.values()].filter((p) => p.series.size > 0)
+      .sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+    $("plots-empty").hidden = visible.length > 0;
+    for (const plot of state.plots.values()) {
+      if (plot.series.size === 0 && plot.element) {
+        plot.chart && plot.chart.destroy();
+        plot.element.remove();
+        plot.chart = null;
+        plot.element = null;
+        plot.key = "";
+      }
+    }
+    for (const plot of visible) {
+      const ids = [...plot.series.keys()].sort();
+      const key = ids.join("|");
+      if (!plot.element) {
+        const meta = metaOf(plot.id);
+        plot.element = el("div", { class: "plot", "data-plot": plot.id },
+          el("h2", {}, meta.title, el("span", { class: "unit", text: unitLabel(meta.unit) })),
+          el("div", { class: "chart" }));
+      }
+      container.append(plot.element); // keeps the server's order
+      if (plot.key !== key) {
+        plot.chart && plot.chart.destroy();
+        plot.chart = makeChart(plot, ids);
+        plot.key = key;
+      }
+      plot.chart.setData(dataOf(plot, ids));
+      if (plot.chart.cursor.idx == null) showNewest(plot.chart);
+    }
+  }
+
+  const unitLabel = (unit) => ({ ratio: "% of capacity", bytes: "bytes", count: "", xids: "transaction IDs" }[unit] || "");
+
+  function dataOf(plot, ids) {
+    const tables = ids.map((id) => {
+      const s = plot.series.get(id);
+      return [s.t.map((t) => t / 1000), s.v];
+    });
+    return tables.length === 1 ? [tables[0][0], tables[0][1]] : uPlot.join(tables);
+  }
+
+  function showNewest(u) {
+    const last = u.data[0].length - 1;
+    if (last >= 0) u.setLegend({ idx: last });
+  }
+
+  function makeChart(plot, ids) {
+    const meta = metaOf(plot.id);
+    const fmt = format(meta.unit);
+    const entities = [...new Set(ids.map((id) => plot.series.get(id).info.entity))];
+    const series = [{ value: (u, v) => (v == null ? "–" : time(v * 1000)) }];
+    ids.forEach((id, i) => {
+      const info = plot.series.get(id).info;
+      const color = entities.length > 1
+        ? palette.series[entities.indexOf(info.entity) % palette.series.length]
+        : palette.series[i % palette.series.length];
+      series.push({
+        label: info.label,
+        stroke: color,
+        width: 1.75,
+        dash: entities.length > 1 ? DASH[info.metric] : undefined,
+        spanGaps: true,
+        points: { show: false },
+        value: (u, v) => fmt(v),
+      });
+    });
+    const chartElement = plot.element.querySelector(".chart");
+    const width = Math.max(280, chartElement.clientWidth || 500);
+    const axis = {
+      stroke: palette.muted,
+      grid: { stroke: palette.grid, width: 1 },
+      ticks: { stroke: palette.grid, width: 1 },
+      font: "11px system-ui, sans-serif",
+    };
+    const options = {
+      width,
+      height: 190,
+      series,
+      legend: { live: true },
+      cursor: { sync: { key: "governor" }, points: { size: 6 } },
+      scales: {
+        x: { time: true, range: () => [(now() - state.windowMs) / 1000, now() / 1000] },
+        y: {
+          range: (u, min, max) => {
+            if (meta.unit === "ratio") return [0, Math.max(1, max)];
+            const top = max > 0 ? max * 1.1 : 1;
+            return [Math.min(0, min), top];
+          },
+        },
+      },
+      axes: [
+        Object.assign({}, axis, { values: (u, splits) => splits.map((v) => clock(v * 1000)) }),
+        Object.assign({}, axis, { size: 64, values: (u, splits) => splits.map((v) => fmt(v)),
+          incrs: meta.unit === "bytes" ? BYTE_STEPS : undefined }),
+      ],
+      hooks: {
+        draw: [(u) => drawMarkers(u)],
+        // Off the plot, the legend shows the newest values.
+        setCursor: [(u) => {
+          if (u.cursor.idx == null) showNewest(u);
+        }],
+      },
+    };
+    return new uPlot(options, dataOf(plot, ids), chartElement);
+  }
+
+  // ---- action markers ---------------------------------------------------------------------------------
+
+  const HELD = new Set(["SUPPRESSED", "SILENCED", "DENIED"]);
+  const markerClass = (m) => {
+    if (m.status === "FAILED") return "marker failed";
+    if (HELD.has(m.verdict)) return "marker held";
+    if (m.status === "DRY_RUN") return "marker dry";
+    return "marker";
+  };
+
+  // Markers are elements over the plot, so they can be hovered and clicked; those a few pixels apart share
+  // one knob, and its details list them all.
+  function drawMarkers(u) {
+    const over = u.over;
+    over.querySelectorAll(".marker").forEach((m) => m.remove());
+    const [min, max] = [u.scales.x.min, u.scales.x.max];
+    const groups = [];
+    for (const m of state.markers) {
+      const x = m.t / 1000;
+      if (x < min || x > max) continue;
+      const left = Math.round(u.valToPos(x, "x"));
+      const last = groups[groups.length - 1];
+      if (last && left - last.left < 6) {
+        last.items.push(m);
+        last.left = left;
+      } else {
+        groups.push({ left, items: [m] });
+      }
+    }
+    for (const group of groups) {
+      const lead = group.items.find((m) => !HELD.has(m.verdict)) || group.items[group.items.length - 1];
+      const knob = el("span", { class: "knob", title: group.items.map(summary).join("\n") });
+      knob.addEventListener("click", (e) => {
+        e.stopPropagation();
+        showDetails(group.items);
+      });
+      const marker = el("div", {
+        class: markerClass(lead), style: "left:" + group.left + "px",
+        "data-rule": lead.rule, "data-id": String(lead.id),
+      }, knob);
+      over.append(marker);
+    }
+  }
+
+  const summary = (m) => time(m.t) + "  " + m.rule + ": " + m.type + " on '" + m.target + "'  "
+    + (m.verdict || "") + " → " + m.status;
+
+  // ---- details of decisions ---------------------------------------------------------------------------
+
+  function showDetails(items) {
+    const body = $("details-body");
+    body.replaceChildren(...items.slice().reverse().map(detailsOf));
+    $("details").hidden = false;
+  }
+  $("details-close").addEventListener("click", () => ($("details").hidden = true));
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") $("details").hidden = true;
+  });
+
+  function detailsOf(m) {
+    return el("section", { class: "decision" },
+      el("h3", { class: "rule", text: m.rule }),
+      el("dl", {},
+        el("dt", { text: "time" }), el("dd", { text: dateTime(m.t) }),
+        el("dt", { text: "action" }), el("dd", { class: "mono", text: m.type + " on '" + m.target + "'"
+          + (m.params && Object.keys(m.params).length ? " " + JSON.stringify(m.params) : "") }),
+        el("dt", { text: "verdict" }), el("dd", {}, tag(m.verdict), " ", m.verdictMessage || ""),
+        el("dt", { text: "outcome" }), el("dd", {}, tag(m.status), " ", m.message || ""),
+        m.durationMs != null ? el("dt", { text: "took" }) : null,
+        m.durationMs != null ? el("dd", { text: m.durationMs + " ms" }) : null),
+      el("div", { class: "muted", text: "facts the rule matched" }),
+      el("pre", { class: "facts", text: (m.facts || []).map((f) => JSON.stringify(f, null, 1)).join("\n") || "none" }));
+  }
+
+  const tag = (value) => el("span", { class: "tag " + (value || "").split("/")[0], text: value || "–" });
+
+  // ---- decisions table ---------------------------------------------------------------------------------
+
+  const filter = $("decision-filter");
+  filter.addEventListener("input", () => refreshDecisions());
+  filter.addEventListener("submit", (e) => e.preventDefault());
+
+  async function refreshDecisions() {
+    const query = new URLSearchParams({ limit: "100" });
+    for (const [key, value] of new FormData(filter)) {
+      if (value) query.set(key, value);
+    }
+    const body = await api("api/decisions?" + query);
+    const decisions = list(body, "decisions").map(decisionView);
+    $("decisions-none").hidden = decisions.length > 0;
+    $("decision-rows").replaceChildren(...decisions.map((d) => el("tr", { onclick: () => showDetails([d]) },
+      el("td", { class: "mono", text: time(d.t) }),
+      el("td", { text: d.rule }),
+      el("td", { class: "mono", text: d.type }),
+      el("td", { text: d.target }),
+      el("td", {}, tag(d.verdict)),
+      el("td", {}, tag(d.status)),
+      el("td", { text: d.message || "" }))));
+  }
+
+  // A decision as the decisions endpoint gives it (an audit line), in the shape of a marker.
+  function decisionView(d) {
+    if (d.t != null) return d;
+    const action = d.action || {};
+    const verdict = d.verdict || {};
+    return {
+      id: d.id, t: Date.parse(d.time || d.decidedAt), rule: d.rule, type: action.type, target: action.target,
+      params: action.params, verdict: verdict.cause ? verdict.kind + "/" + verdict.cause : verdict.kind,
+      verdictMessage: verdict.message, status: d.status, message: d.message, facts: d.facts, durationMs: d.durationMs,
+    };
+  }
+
+  // ---- silences, in flight, rules, health ----------------------------------------------------------------
+
+  async function refreshSilences() {
+    const silences = list(await api("api/silences"), "silences");
+    $("silences-count").textContent = silences.length ? String(silences.length) : "";
+    $("silences-none").hidden = silences.length > 0;
+    $("silence-rows").replaceChildren(...silences.map((s) => el("tr", { "data-id": s.id },
+      el("td", { class: "mono", text: s.type }),
+      el("td", { class: "mono", text: s.target }),
+      el("td", { text: dateTime(s.until) }),
+      el("td", { text: s.reason }),
+      el("td", { text: s.by }),
+      el("td", {}, String(s.id).startsWith("config-") ? el("span", { class: "count", text: "config" })
+        : el("button", { type: "button", class: "link", title: "end this silence", onclick: () => endSilence(s.id) }, "End")))));
+  }
+
+  const silenceMessage = (text, bad) => {
+    const node = $("silence-message");
+    node.textContent = text;
+    node.className = "message" + (bad ? " bad" : "");
+  };
+
+  $("silence-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const form = new FormData(e.target);
+    const silence = Object.fromEntries([...form].map(([k, v]) => [k, String(v).trim()]));
+    try {
+      const created = await api("api/silences", { method: "POST", body: silence });
+      silenceMessage("Silence " + ((created && created.id) || "") + " set.");
+      e.target.reason.value = "";
+      await refreshSilences();
+    } catch (error) {
+      silenceMessage("Not set: " + error.message, true);
+    }
+  });
+
+  async function endSilence(id) {
+    try {
+      await api("api/silences/" + encodeURIComponent(id), { method: "DELETE" });
+      silenceMessage("Silence " + id + " ended.");
+      await refreshSilences();
+    } catch (error) {
+      silenceMessage("Not ended: " + error.message, true);
+    }
+  }
+
+  async function refreshInFlight() {
+    const actions = list(await api("api/actions/in-flight"), "actions");
+    $("inflight-count").textContent = actions.length ? String(actions.length) : "";
+    $("inflight-none").hidden = actions.length > 0;
+    $("inflight-rows").replaceChildren(...actions.map((a) => {
+      const action = a.action || a;
+      return el("tr", {},
+        el("td", { class: "mono", text: time(a.since || a.startedAt) }),
+        el("td", { class: "mono", text: action.type }),
+        el("td", { text: action.target }),
+        el("td", { text: a.rule || "" }));
+    }));
+  }
+
+  function chip(id, text, level) {
+    const node = $(id);
+    node.textContent = text;
+    node.className = "chip " + (level || "");
+  }
+
+  async function refreshHealth() {
+    const health = await api("api/health");
+    const up = String(health.status || "").toUpperCase();
+    chip("chip-health", up === "UP" ? "up" : "status " + (health.status || "unknown"), up === "UP" ? "ok" : "bad");
+    if (health.mode) chip("chip-mode", health.mode, health.mode === "dry-run" ? "warn" : "ok");
+    const breaker = health.breaker || {};
+    const open = breaker.open === true || breaker.state === "open";
+    chip("chip-breaker", open ? "breaker open" : "breaker closed", open ? "bad" : "ok");
+    $("chip-breaker").title = open ? (breaker.reason || "") + (breaker.until ? " until " + breaker.until : "") : "the envelope's circuit breaker";
+    const sources = list(health.sources, "sources");
+    const down = sources.filter((s) => s.up === false || s.state === "down");
+    chip("chip-sources", sources.length ? (down.length ? down.length + " of " + sources.length + " sources down" : sources.length + " sources up") : "sources –",
+      down.length ? "bad" : sources.length ? "ok" : "");
+    $("sources").replaceChildren(...sources.map((s) => el("li", { class: s.up === false || s.state === "down" ? "down" : "" },
+      s.name || s.source || s.id, s.error ? el("span", { class: "count", text: " " + s.error }) : null)));
+    if (!sources.length) $("sources").replaceChildren(el("li", { class: "none", text: "none reported" }));
+  }
+
+  async function refreshRules() {
+    const rules = await api("api/rules");
+    const reload = rules.lastReload || {};
+    const problems = list(reload.problems || rules.problems, "problems");
+    const errors = problems.filter((p) => p.error !== false);
+    const ruleCount = rules.rules ? (Array.isArray(rules.rules) ? rules.rules.length : rules.rules) : rules.ruleCount;
+    const files = list(rules.files, "files");
+    const ok = reload.ok !== false && reload.success !== false && !errors.length;
+    chip("chip-rules", (ruleCount != null ? ruleCount + " rules" : "rules") + (ok ? "" : ", reload failed"), ok ? "ok" : "bad");
+    $("rules-summary").replaceChildren(
+      el("div", { text: (ruleCount != null ? ruleCount + " rule(s)" : "") + " from " + files.length + " file(s)" }),
+      el("div", { class: "count", text: "last reload " + (reload.at ? dateTime(reload.at) : "–") + (reload.result ? ": " + reload.result : ok ? ": ok" : ": failed") }));
+    $("rules-problems").replaceChildren(...problems.map((p) => el("li", {
+      text: (p.file ? p.file + ":" + (p.line != null ? p.line : "") + ": " : "") + (p.message || p),
+    })));
+    $("rules-files").replaceChildren(...files.map((f) => el("li", { class: "mono", text: typeof f === "string" ? f : f.file || f.path })));
+  }
+
+  // ---- polling -------------------------------------------------------------------------------------------
+
+  let seriesBusy = false;
+  async function pollSeries() {
+    if (seriesBusy) return;
+    seriesBusy = true;
+    try {
+      mergeSeries(await api("api/series?since=" + state.cursor + "&markersAfter=" + state.markersAfter));
+      render();
+    } catch (error) {
+      chip("chip-health", "unreachable: " + error.message, "bad");
+    } finally {
+      seriesBusy = false;
+    }
+  }
+
+  async function pollState() {
+    const parts = [refreshHealth, refreshRules, refreshSilences, refreshInFlight, refreshDecisions];
+    await Promise.all(parts.map((part) => part().catch((error) => console.warn(part.name + ": " + error.message))));
+  }
+
+  window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => {
+    readPalette();
+    for (const plot of state.plots.values()) plot.key = ""; // rebuilt in the new colors
+    render();
+  });
+  let resizeTimer = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => {
+      for (const plot of state.plots.values()) {
+        if (plot.chart) plot.chart.setSize({ width: plot.element.querySelector(".chart").clientWidth, height: 190 });
+      }
+    }, 150);
+  });
+
+  pollSeries();
+  pollState();
+  setInterval(pollSeries, SERIES_EVERY_MS);
+  setInterval(pollState, STATE_EVERY_MS);
+})();
