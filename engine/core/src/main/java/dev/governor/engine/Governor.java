@@ -22,6 +22,7 @@ import dev.governor.engine.rules.RuleProblem;
 import dev.governor.engine.rules.RuleReloader;
 import dev.governor.engine.rules.RuleSession;
 import dev.governor.engine.sample.Samplers;
+import dev.governor.engine.series.SeriesStore;
 import dev.governor.engine.simulate.FactRecorder;
 import dev.governor.spi.ActionHandler;
 import java.time.Clock;
@@ -56,9 +57,10 @@ public final class Governor implements AutoCloseable {
     private final EnvelopeGate gate;
     private final AuditLog audit;
     private final CamelRoutes routes;
+    private final SeriesStore series;
 
     private Governor(GovernorConfig config, List<AutoCloseable> toClose, RuleReloader reloader, RuleEngine engine,
-                     EnvelopeGate gate, AuditLog audit, CamelRoutes routes) {
+                     EnvelopeGate gate, AuditLog audit, CamelRoutes routes, SeriesStore series) {
         this.config = config;
         this.toClose = toClose;
         this.reloader = reloader;
@@ -66,6 +68,7 @@ public final class Governor implements AutoCloseable {
         this.gate = gate;
         this.audit = audit;
         this.routes = routes;
+        this.series = series;
     }
 
     /** Starts Governor with the system clock and the plugins on this class's classpath. */
@@ -134,6 +137,9 @@ public final class Governor implements AutoCloseable {
                 facts = recorder;
                 LOG.info("Recording every fact the routes deliver to {}", config.record());
             }
+            // The dashboard's recent series: each fact the rules took, in bounded rings.
+            SeriesStore series = new SeriesStore();
+            facts = series.tee(facts);
 
             CamelRoutes routes = CamelRoutes.start(config.routes().dir(), facts, codec, Samplers.builtIn(clock, config), false);
             started.add(0, routes);
@@ -142,7 +148,7 @@ public final class Governor implements AutoCloseable {
                             + "action types {}, audit in {}",
                     config.mode(), rules.ruleNames().size(), rules.files().size(), config.rules().dir(),
                     routes.files().size(), config.routes().dir(), registry.actionTypes().keySet(), config.audit().file());
-            return new Governor(config, started, reloader, engine, gate, audit, routes);
+            return new Governor(config, started, reloader, engine, gate, audit, routes, series);
         } catch (Exception | Error e) {
             closeAll(started);
             throw e;
@@ -212,6 +218,11 @@ public final class Governor implements AutoCloseable {
 
     public CamelRoutes routes() {
         return routes;
+    }
+
+    /** The recent values of the signals the dashboard plots, fed by every fact the routes deliver. */
+    public SeriesStore series() {
+        return series;
     }
 
     @Override
