@@ -10,6 +10,9 @@ import dev.governor.engine.dispatch.Dispatcher;
 import dev.governor.engine.envelope.Envelope;
 import dev.governor.engine.envelope.EnvelopeGate;
 import dev.governor.engine.envelope.Verdict;
+import dev.governor.engine.http.ApiServer;
+import dev.governor.engine.http.ApiToken;
+import dev.governor.engine.http.GovernorApi;
 import dev.governor.engine.json.FactCodec;
 import dev.governor.engine.plugin.PluginRegistry;
 import dev.governor.engine.rules.ActionTypeReference;
@@ -43,6 +46,9 @@ import org.slf4j.LoggerFactory;
  * what to fix; {@link #close} stops in order: routes, then rules, then actions in flight (and the envelope
  * saves its state), then the audit.
  *
+ * <p>With {@code api.enabled: true} it serves the HTTP API ({@link #api()}, {@code docs/api.md}); an embedded
+ * Governor opens no port unless asked, {@code governor run} serves it unless {@code api.enabled: false}.
+ *
  * <p>With {@code rules.reload} (the default) a change in the rules folder is compiled and swapped in while
  * Governor runs ({@link RuleReloader}); {@link #reloader()} tells how the last reload went.
  */
@@ -58,6 +64,7 @@ public final class Governor implements AutoCloseable {
     private final AuditLog audit;
     private final CamelRoutes routes;
     private final SeriesStore series;
+    private volatile ApiServer api;
 
     private Governor(GovernorConfig config, List<AutoCloseable> toClose, RuleReloader reloader, RuleEngine engine,
                      EnvelopeGate gate, AuditLog audit, CamelRoutes routes, SeriesStore series) {
@@ -144,11 +151,18 @@ public final class Governor implements AutoCloseable {
             CamelRoutes routes = CamelRoutes.start(config.routes().dir(), facts, codec, Samplers.builtIn(clock, config), false);
             started.add(0, routes);
 
+            Governor governor = new Governor(config, started, reloader, engine, gate, audit, routes, series);
+            if (config.api().enabledOr(false)) {
+                ApiToken token = ApiToken.resolve(config.api(), System::getenv);
+                governor.api = ApiServer.start(config.api(), token, GovernorApi.endpoints(governor), ApiServer.Observer.NONE);
+                started.add(0, governor.api);
+            }
             LOG.info("Governor started in {} mode: {} rule(s) from {} file(s) in {}, {} route file(s) in {}, "
-                            + "action types {}, audit in {}",
+                            + "action types {}, audit in {}{}",
                     config.mode(), rules.ruleNames().size(), rules.files().size(), config.rules().dir(),
-                    routes.files().size(), config.routes().dir(), registry.actionTypes().keySet(), config.audit().file());
-            return new Governor(config, started, reloader, engine, gate, audit, routes, series);
+                    routes.files().size(), config.routes().dir(), registry.actionTypes().keySet(), config.audit().file(),
+                    governor.api == null ? "" : ", HTTP API on " + governor.api.url());
+            return governor;
         } catch (Exception | Error e) {
             closeAll(started);
             throw e;
@@ -223,6 +237,11 @@ public final class Governor implements AutoCloseable {
     /** The recent values of the signals the dashboard plots, fed by every fact the routes deliver. */
     public SeriesStore series() {
         return series;
+    }
+
+    /** The HTTP API server ({@link ApiServer#port()}, {@link ApiServer#url()}); null when {@code api} is not enabled. */
+    public ApiServer api() {
+        return api;
     }
 
     @Override

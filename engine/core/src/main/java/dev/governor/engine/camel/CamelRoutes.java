@@ -168,6 +168,11 @@ public final class CamelRoutes implements AutoCloseable {
         return samples.awaitFirstPolls(timeout, unit);
     }
 
+    /** The {@code governor-sample} component: each source's state ({@link SampleComponent#sources()}). */
+    public SampleComponent samples() {
+        return samples;
+    }
+
     public CamelContext context() {
         return main.getCamelContext();
     }

@@ -25,6 +25,8 @@ public final class SampleComponent extends DefaultComponent {
     private final boolean once;
     private final Clock clock;
     private final AtomicReference<CountDownLatch> firstPolls = new AtomicReference<>(new CountDownLatch(0));
+    private final java.util.concurrent.ConcurrentMap<String, SourceStatus> sources = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private volatile SourceStatus.Observer observer = SourceStatus.Observer.NONE;
 
     /**
      * @param factories the samplers by name
@@ -75,6 +77,25 @@ public final class SampleComponent extends DefaultComponent {
 
     void polled() {
         firstPolls.get().countDown();
+    }
+
+    /** Each sampled source's state after its last attempt, by source name. */
+    public java.util.List<SourceStatus> sources() {
+        return java.util.List.copyOf(sources.values());
+    }
+
+    /** Told of every sampling attempt (metrics). */
+    public void observe(SourceStatus.Observer newObserver) {
+        observer = newObserver == null ? SourceStatus.Observer.NONE : newObserver;
+    }
+
+    void sampled(SourceStatus status, long nanos) {
+        sources.put(status.source(), status);
+        try {
+            observer.sampled(status.sampler(), status.source(), nanos, status.up());
+        } catch (RuntimeException e) {
+            // Metrics must never stop a route.
+        }
     }
 
     /** Waits until every expected endpoint has polled once; false on timeout. */

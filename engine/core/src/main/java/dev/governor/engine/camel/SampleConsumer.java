@@ -42,6 +42,7 @@ final class SampleConsumer extends ScheduledPollConsumer {
     // Outage state; touched only by this endpoint's scheduler thread.
     private Instant downSince;
     private int failures;
+    private String lastError;
     private Instant nextAttempt = Instant.MIN;
 
     SampleConsumer(SampleEndpoint endpoint, Processor processor, SamplerFactory factory, Map<String, String> options,
@@ -73,6 +74,7 @@ final class SampleConsumer extends ScheduledPollConsumer {
                 return 0;
             }
             List<? extends Fact> facts;
+            long started = System.nanoTime();
             try {
                 facts = sampler.sample();
                 recovered();
@@ -82,6 +84,9 @@ final class SampleConsumer extends ScheduledPollConsumer {
             } catch (Exception | LinkageError e) {
                 facts = List.of(down(e));
             }
+            long took = System.nanoTime() - started;
+            getEndpoint().getComponent().sampled(new SourceStatus(source, getEndpoint().getSamplerName(), downSince == null,
+                    now, downSince, failures, downSince == null ? null : lastError, took / 1e6), took);
             if (facts.isEmpty()) {
                 return 0;
             }
@@ -94,7 +99,8 @@ final class SampleConsumer extends ScheduledPollConsumer {
 
     private SourceDown down(Throwable e) {
         Instant now = clock.instant();
-        String error = describe(e);
+        String error = dev.governor.engine.Secrets.mask(describe(e));
+        lastError = error;
         if (downSince == null) {
             downSince = now;
             LOG.warn("Source {} is down: {}", source, error);
@@ -113,6 +119,7 @@ final class SampleConsumer extends ScheduledPollConsumer {
         }
         downSince = null;
         failures = 0;
+        lastError = null;
         nextAttempt = Instant.MIN;
     }
 

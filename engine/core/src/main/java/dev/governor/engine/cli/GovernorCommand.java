@@ -94,12 +94,24 @@ public final class GovernorCommand implements Runnable {
                 description = "Append every fact the routes deliver to FILE as JSON Lines, for governor replay (record).")
         java.nio.file.Path record;
 
+        @Option(names = "--bind", paramLabel = "ADDRESS",
+                description = "Address the HTTP API listens on (api.bind). Default: 127.0.0.1, this machine only.")
+        String bind;
+
+        @Option(names = "--port", paramLabel = "PORT",
+                description = "Port of the HTTP API (api.port). Default: 8787; 0 picks a free one.")
+        Integer port;
+
+        @Option(names = "--no-api", description = "Do not serve the HTTP API (api.enabled: false).")
+        boolean noApi;
+
         @Override
         public Integer call() throws Exception {
             GovernorConfig config = options.load();
             if (record != null) {
                 config = config.withRecordFile(record);
             }
+            config = config.withApi(apiSettings(config.api()));
             Governor governor = Governor.start(config);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
@@ -109,6 +121,21 @@ public final class GovernorCommand implements Runnable {
             Runtime.getRuntime().addShutdownHook(hook);
             stopped.await();
             return 0;
+        }
+
+        /** governor run serves the API unless the configuration or --no-api says otherwise. */
+        GovernorConfig.Api apiSettings(GovernorConfig.Api api) {
+            GovernorConfig.Api settings = noApi ? api.withEnabled(false) : api.withEnabled(api.enabledOr(true));
+            if (bind != null) {
+                settings = settings.withBind(bind);
+            }
+            if (port != null) {
+                if (port < 0 || port > 65535) {
+                    throw new IllegalArgumentException("--port must be between 0 and 65535, was " + port);
+                }
+                settings = settings.withPort(port);
+            }
+            return settings;
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param envelope the safety envelope every action passes: bounds, cooldowns, budgets, breaker, silences
  * @param record   a JSON Lines file {@code governor run} appends every fact it receives to, for
  *                 {@code governor replay}; null (the default) records nothing
+ * @param api      the HTTP API: health, facts, decisions, silences, rules, samples in, metrics
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GovernorConfig(
@@ -34,7 +35,8 @@ public record GovernorConfig(
         Actions actions,
         Map<String, Database> databases,
         EnvelopeConfig envelope,
-        Path record) {
+        Path record,
+        Api api) {
 
     public GovernorConfig {
         mode = mode == null ? Mode.ENFORCE : mode;
@@ -46,6 +48,7 @@ public record GovernorConfig(
         actions = actions == null ? new Actions(null, null) : actions;
         databases = databases == null ? Map.of() : Map.copyOf(new java.util.TreeMap<>(databases));
         envelope = envelope == null ? EnvelopeConfig.defaults() : envelope;
+        api = api == null ? Api.defaults() : api;
         for (String name : databases.keySet()) {
             if (!DATABASE_NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("database name '" + name
@@ -58,7 +61,7 @@ public record GovernorConfig(
 
     /** The configuration with every default. */
     public static GovernorConfig defaults() {
-        return new GovernorConfig(null, null, null, null, null, null, null, null, null, null);
+        return new GovernorConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -211,6 +214,123 @@ public record GovernorConfig(
         }
     }
 
+    /**
+     * The HTTP API ({@code docs/api.md}). {@code governor run} serves it unless {@code enabled: false}; a Governor
+     * embedded in an application ({@code Governor.start}) opens no port unless {@code enabled: true} is set, since
+     * the application owns its ports.
+     *
+     * @param enabled      true or false; null (not set) lets the caller decide: on for {@code governor run}, off
+     *                     for an embedded Governor
+     * @param bind         the address to listen on; default {@code 127.0.0.1} (this machine only)
+     * @param port         the TCP port; default 8787; 0 picks a free one (tests)
+     * @param token        the bearer token every request that changes something must carry; the environment
+     *                     variable {@code GOVERNOR_API_TOKEN} wins over it. When neither is set, Governor makes one
+     *                     at each start and writes it to {@code tokenFile}
+     * @param tokenFile    where a generated token is written, readable by Governor's user only; default
+     *                     {@code state/api-token}
+     * @param maxBodyBytes the largest request body accepted (larger: 413); default 1 MiB
+     * @param tls          HTTPS instead of HTTP; null (the default) for plain HTTP
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Api(Boolean enabled, String bind, Integer port, String token, Path tokenFile, Long maxBodyBytes, Tls tls) {
+
+        public static final int DEFAULT_PORT = 8787;
+        public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+        public Api {
+            bind = bind == null || bind.isBlank() ? "127.0.0.1" : bind.trim();
+            port = port == null ? DEFAULT_PORT : port;
+            token = token == null || token.isEmpty() ? null : token;
+            tokenFile = tokenFile == null ? Path.of("state", "api-token") : tokenFile;
+            maxBodyBytes = maxBodyBytes == null ? DEFAULT_MAX_BODY_BYTES : maxBodyBytes;
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+            }
+            if (maxBodyBytes < 1024 || maxBodyBytes > 256L * 1024 * 1024) {
+                throw new IllegalArgumentException("maxBodyBytes must be between 1024 and 268435456 (256 MiB), was " + maxBodyBytes);
+            }
+            if (token != null && token.length() < 16) {
+                throw new IllegalArgumentException("token must be at least 16 characters (it guards every change), was "
+                        + token.length());
+            }
+        }
+
+        /** Every default; {@code enabled} not set. */
+        public static Api defaults() {
+            return new Api(null, null, null, null, null, null, null);
+        }
+
+        /** Whether the API runs: {@code enabled}, or {@code whenNotSet} when the configuration does not say. */
+        public boolean enabledOr(boolean whenNotSet) {
+            return enabled == null ? whenNotSet : enabled;
+        }
+
+        public Api withEnabled(Boolean newEnabled) {
+            return new Api(newEnabled, bind, port, token, tokenFile, maxBodyBytes, tls);
+        }
+
+        public Api withBind(String newBind) {
+            return new Api(enabled, newBind, port, token, tokenFile, maxBodyBytes, tls);
+        }
+
+        public Api withPort(int newPort) {
+            return new Api(enabled, bind, newPort, token, tokenFile, maxBodyBytes, tls);
+        }
+
+        public Api withToken(String newToken) {
+            return new Api(enabled, bind, port, newToken, tokenFile, maxBodyBytes, tls);
+        }
+
+        public Api withTokenFile(Path newTokenFile) {
+            return new Api(enabled, bind, port, token, newTokenFile, maxBodyBytes, tls);
+        }
+
+        Api resolvedAgainst(Path base) {
+            return new Api(enabled, bind, port, token, base.resolve(tokenFile), maxBodyBytes,
+                    tls == null ? null : tls.resolvedAgainst(base));
+        }
+
+        /** Never shows the token. */
+        @Override
+        public String toString() {
+            return "Api[enabled=" + enabled + ", bind=" + bind + ", port=" + port + ", token=" + (token == null ? "none" : "***")
+                    + ", tokenFile=" + tokenFile + ", maxBodyBytes=" + maxBodyBytes + ", tls=" + tls + "]";
+        }
+    }
+
+    /**
+     * HTTPS for the API, from a key store holding the server's key and certificate.
+     *
+     * @param keyStore         a PKCS12 (or JKS) file; required
+     * @param keyStorePassword its password (write {@code ${GOVERNOR_TLS_PASSWORD}} to keep it out of the file)
+     * @param keyPassword      the key's password; default: the key store's
+     * @param keyStoreType     {@code PKCS12} (default) or {@code JKS}
+     */
+    public record Tls(Path keyStore, String keyStorePassword, String keyPassword, String keyStoreType) {
+        public Tls {
+            if (keyStore == null) {
+                throw new IllegalArgumentException("keyStore is required: a PKCS12 file with the server's key and certificate");
+            }
+            keyStoreType = keyStoreType == null || keyStoreType.isBlank() ? "PKCS12" : keyStoreType;
+        }
+
+        Tls resolvedAgainst(Path base) {
+            return new Tls(base.resolve(keyStore), keyStorePassword, keyPassword, keyStoreType);
+        }
+
+        /** Never shows the passwords. */
+        @Override
+        public String toString() {
+            return "Tls[keyStore=" + keyStore + ", keyStoreType=" + keyStoreType + ", passwords=***]";
+        }
+    }
+
+    /** The same configuration with these API settings. */
+    public GovernorConfig withApi(Api newApi) {
+        return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, databases, envelope, record,
+                Objects.requireNonNull(newApi));
+    }
+
     /** The configured databases as plugins receive them ({@link dev.governor.spi.PluginContext#databases()}). */
     public Map<String, dev.governor.spi.Database> databasesForPlugins() {
         Map<String, dev.governor.spi.Database> out = new java.util.TreeMap<>();
@@ -219,37 +339,37 @@ public record GovernorConfig(
     }
 
     public GovernorConfig withMode(Mode newMode) {
-        return new GovernorConfig(Objects.requireNonNull(newMode), rules, routes, plugins, audit, engine, actions, databases, envelope, record);
+        return new GovernorConfig(Objects.requireNonNull(newMode), rules, routes, plugins, audit, engine, actions, databases, envelope, record, api);
     }
 
     public GovernorConfig withRulesDir(Path dir) {
-        return new GovernorConfig(mode, rules.withDir(dir), routes, plugins, audit, engine, actions, databases, envelope, record);
+        return new GovernorConfig(mode, rules.withDir(dir), routes, plugins, audit, engine, actions, databases, envelope, record, api);
     }
 
     public GovernorConfig withRoutesDir(Path dir) {
-        return new GovernorConfig(mode, rules, new Routes(dir), plugins, audit, engine, actions, databases, envelope, record);
+        return new GovernorConfig(mode, rules, new Routes(dir), plugins, audit, engine, actions, databases, envelope, record, api);
     }
 
     public GovernorConfig withPluginsDir(Path dir) {
-        return new GovernorConfig(mode, rules, routes, new Plugins(dir, plugins.settings()), audit, engine, actions, databases, envelope, record);
+        return new GovernorConfig(mode, rules, routes, new Plugins(dir, plugins.settings()), audit, engine, actions, databases, envelope, record, api);
     }
 
     public GovernorConfig withEnvelope(EnvelopeConfig newEnvelope) {
-        return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, databases, Objects.requireNonNull(newEnvelope), record);
+        return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, databases, Objects.requireNonNull(newEnvelope), record, api);
     }
 
     /** The same configuration with these databases. */
     public GovernorConfig withDatabases(Map<String, Database> newDatabases) {
-        return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, newDatabases, envelope, record);
+        return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, newDatabases, envelope, record, api);
     }
 
     /** The same configuration recording every fact to {@code file} (null: recording nothing). */
     public GovernorConfig withRecordFile(Path file) {
-        return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, databases, envelope, file);
+        return new GovernorConfig(mode, rules, routes, plugins, audit, engine, actions, databases, envelope, file, api);
     }
 
     public GovernorConfig withAuditFile(Path file) {
-        return new GovernorConfig(mode, rules, routes, plugins, new Audit(file), engine, actions, databases, envelope, record);
+        return new GovernorConfig(mode, rules, routes, plugins, new Audit(file), engine, actions, databases, envelope, record, api);
     }
 
     /** Resolves every relative path against {@code base}. */
@@ -260,6 +380,6 @@ public record GovernorConfig(
                 new Plugins(base.resolve(plugins.dir()), plugins.settings()),
                 new Audit(base.resolve(audit.file())),
                 engine, actions, databases, envelope.withState(base.resolve(envelope.state())),
-                record == null ? null : base.resolve(record));
+                record == null ? null : base.resolve(record), api.resolvedAgainst(base));
     }
 }

@@ -195,6 +195,11 @@ public final class RuleEngine implements FactSink, AutoCloseable {
         return factsIn;
     }
 
+    /** True while the rules thread takes facts: started and not closed. */
+    public boolean running() {
+        return running && thread.isAlive();
+    }
+
     /** Facts waiting for the rules thread. */
     public int queued() {
         return queue.size();
