@@ -15,12 +15,17 @@ public final class GovernorApi {
     public static List<Endpoint> endpoints(Governor governor) {
         HealthResource health = new HealthResource(governor);
         RulesResource rules = new RulesResource(governor);
+        SeriesResource series = new SeriesResource(governor);
+        DashboardFiles dashboard = new DashboardFiles();
         return List.of(
                 new Endpoint("GET", "/api/health", Access.READ, "Liveness and readiness: rules, routes, each source up or down",
                         health::get),
                 new Endpoint("GET", "/api/rules", Access.READ, "The rule files and names running, and the last reload",
                         rules::get),
                 new Endpoint("POST", "/api/rules/reload", Access.CHANGE, "Compile the rules folder and swap the rules in",
-                        rules::reload));
+                        rules::reload),
+                new Endpoint("GET", "/api/series", Access.READ, "Recent values of the dashboard's signals, as columns, since a cursor",
+                        series::get),
+                new Endpoint("GET", "/*", Access.READ, "The dashboard: a page at / and its files", dashboard::get));
     }
 }

@@ -39,6 +39,8 @@
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(init.body);
     }
+    const accept = init.accept || [];
+    delete init.accept;
     const response = await fetch(path, init);
     const text = await response.text();
     let body = null;
@@ -47,7 +49,7 @@
     } catch (e) {
       body = { error: text };
     }
-    if (!response.ok) {
+    if (!response.ok && !accept.includes(response.status)) {
       const message = (body && (body.error || body.message)) || response.status + " " + response.statusText;
       throw new Error(message);
     }
@@ -209,8 +211,10 @@
       if (!plot.element) {
         const meta = metaOf(plot.id);
         plot.element = el("div", { class: "plot", "data-plot": plot.id },
-          el("h2", {}, meta.title, el("span", { class: "unit", text: unitLabel(meta.unit) })),
-          el("div", { class: "chart" }));
+          el("h2", {}, meta.title, el("span", { class: "unit", text: unitLabel(meta.unit) }),
+            el("span", { class: "at" })),
+          el("div", { class: "chart" }),
+          el("div", { class: "legend" }));
       }
       container.append(plot.element); // keeps the server's order
       if (plot.key !== key) {
@@ -219,45 +223,77 @@
         plot.key = key;
       }
       plot.chart.setData(dataOf(plot, ids));
-      if (plot.chart.cursor.idx == null) showNewest(plot.chart);
+      if (plot.chart.cursor.idx == null) updateLegend(plot.chart, null);
+    }
+    if (visible.length && !performance.getEntriesByName("governor:plotted").length) {
+      performance.mark("governor:plotted"); // when the page first showed data: DashboardIT reports it
     }
   }
 
   const unitLabel = (unit) => ({ ratio: "% of capacity", bytes: "bytes", count: "", xids: "transaction IDs" }[unit] || "");
 
+  // Times are put on the resolution's buckets, so series sampled in the same second share a column.
   function dataOf(plot, ids) {
+    const bucket = state.resolutionMs;
     const tables = ids.map((id) => {
       const s = plot.series.get(id);
-      return [s.t.map((t) => t / 1000), s.v];
+      return [s.t.map((t) => (Math.floor(t / bucket) * bucket) / 1000), s.v];
     });
     return tables.length === 1 ? [tables[0][0], tables[0][1]] : uPlot.join(tables);
   }
 
-  function showNewest(u) {
-    const last = u.data[0].length - 1;
-    if (last >= 0) u.setLegend({ idx: last });
+  // The legend is the page's own: each series' value under the cursor, or its newest value off the plot.
+  function buildLegend(plot, ids, colors, dashes) {
+    const legend = plot.element.querySelector(".legend");
+    legend.replaceChildren(...ids.map((id, i) => el("span", { class: "item", "data-series": id },
+      el("span", { class: "swatch" + (dashes[i] ? (dashes[i][0] <= 2 ? " dotted" : " dashed") : ""),
+        style: "border-color:" + colors[i] }),
+      el("span", { class: "label", text: plot.series.get(id).info.label }),
+      el("span", { class: "value", text: "–" }))));
+  }
+
+  function updateLegend(u, idx) {
+    const plot = u.governorPlot;
+    if (!plot) return; // while the chart is being built
+    const fmt = format(metaOf(plot.id).unit);
+    const values = plot.element.querySelectorAll(".legend .value");
+    const xs = u.data[0];
+    for (let i = 1; i < u.data.length; i++) {
+      const ys = u.data[i];
+      let at = idx == null ? ys.length - 1 : idx;
+      // The nearest value at or before the column: series are sampled at their own times.
+      while (at >= 0 && ys[at] == null) at--;
+      if (values[i - 1]) values[i - 1].textContent = at >= 0 ? fmt(ys[at]) : "–";
+    }
+    const at = plot.element.querySelector("h2 .at");
+    at.textContent = idx == null || xs[idx] == null ? "" : time(xs[idx] * 1000);
   }
 
   function makeChart(plot, ids) {
     const meta = metaOf(plot.id);
     const fmt = format(meta.unit);
     const entities = [...new Set(ids.map((id) => plot.series.get(id).info.entity))];
-    const series = [{ value: (u, v) => (v == null ? "–" : time(v * 1000)) }];
+    const series = [{}];
+    const colors = [];
+    const dashes = [];
     ids.forEach((id, i) => {
       const info = plot.series.get(id).info;
       const color = entities.length > 1
         ? palette.series[entities.indexOf(info.entity) % palette.series.length]
         : palette.series[i % palette.series.length];
+      const dash = entities.length > 1 ? DASH[info.metric] : undefined;
+      colors.push(color);
+      dashes.push(dash);
       series.push({
         label: info.label,
         stroke: color,
         width: 1.75,
-        dash: entities.length > 1 ? DASH[info.metric] : undefined,
+        dash,
         spanGaps: true,
         points: { show: false },
-        value: (u, v) => fmt(v),
       });
     });
+    buildLegend(plot, ids, colors, dashes);
     const chartElement = plot.element.querySelector(".chart");
     const width = Math.max(280, chartElement.clientWidth || 500);
     const axis = {
@@ -270,7 +306,7 @@
       width,
       height: 190,
       series,
-      legend: { live: true },
+      legend: { show: false },
       cursor: { sync: { key: "governor" }, points: { size: 6 } },
       scales: {
         x: { time: true, range: () => [(now() - state.windowMs) / 1000, now() / 1000] },
@@ -289,13 +325,12 @@
       ],
       hooks: {
         draw: [(u) => drawMarkers(u)],
-        // Off the plot, the legend shows the newest values.
-        setCursor: [(u) => {
-          if (u.cursor.idx == null) showNewest(u);
-        }],
+        setCursor: [(u) => updateLegend(u, u.cursor.idx)],
       },
     };
-    return new uPlot(options, dataOf(plot, ids), chartElement);
+    const chart = new uPlot(options, dataOf(plot, ids), chartElement);
+    chart.governorPlot = plot;
+    return chart;
   }
 
   // ---- action markers ---------------------------------------------------------------------------------
@@ -476,40 +511,47 @@
     node.className = "chip " + (level || "");
   }
 
+  // GET /api/health: 200 when ready, 503 (with the same body) when not.
   async function refreshHealth() {
-    const health = await api("api/health");
-    const up = String(health.status || "").toUpperCase();
-    chip("chip-health", up === "UP" ? "up" : "status " + (health.status || "unknown"), up === "UP" ? "ok" : "bad");
+    const health = await api("api/health", { accept: [503] });
+    const status = String(health.status || "unknown").toUpperCase();
+    chip("chip-health", status.toLowerCase(), status === "UP" ? "ok" : status === "DEGRADED" ? "warn" : "bad");
+    $("chip-health").title = "GET /api/health: " + status + (health.ready === false ? " (not ready)" : "");
     if (health.mode) chip("chip-mode", health.mode, health.mode === "dry-run" ? "warn" : "ok");
-    const breaker = health.breaker || {};
-    const open = breaker.open === true || breaker.state === "open";
+    // The breaker is "closed", or the sentence saying why and until when it is open.
+    const breaker = typeof health.breaker === "string" ? health.breaker : "closed";
+    const open = breaker !== "closed";
     chip("chip-breaker", open ? "breaker open" : "breaker closed", open ? "bad" : "ok");
-    $("chip-breaker").title = open ? (breaker.reason || "") + (breaker.until ? " until " + breaker.until : "") : "the envelope's circuit breaker";
+    $("chip-breaker").title = open ? breaker : "the envelope's circuit breaker: closed";
     const sources = list(health.sources, "sources");
-    const down = sources.filter((s) => s.up === false || s.state === "down");
-    chip("chip-sources", sources.length ? (down.length ? down.length + " of " + sources.length + " sources down" : sources.length + " sources up") : "sources –",
-      down.length ? "bad" : sources.length ? "ok" : "");
-    $("sources").replaceChildren(...sources.map((s) => el("li", { class: s.up === false || s.state === "down" ? "down" : "" },
-      s.name || s.source || s.id, s.error ? el("span", { class: "count", text: " " + s.error }) : null)));
-    if (!sources.length) $("sources").replaceChildren(el("li", { class: "none", text: "none reported" }));
+    const down = sources.filter((s) => s.up === false);
+    chip("chip-sources", sources.length ? (down.length ? down.length + " of " + sources.length + " sources down"
+      : sources.length + " sources up") : "no sources", down.length ? "bad" : sources.length ? "ok" : "");
+    $("sources").replaceChildren(...sources.map((s) => el("li", { class: s.up === false ? "down" : "", title: s.sampler || "" },
+      s.source, s.up === false ? el("span", { class: "count", text: " down since " + time(s.downSince) + ": " + (s.error || "") }) : null)));
+    if (!sources.length) $("sources").replaceChildren(el("li", { class: "none", text: "none sampled" }));
   }
 
+  // GET /api/rules: the files and rules running, and how the last compile (start-up or reload) went.
   async function refreshRules() {
     const rules = await api("api/rules");
     const reload = rules.lastReload || {};
-    const problems = list(reload.problems || rules.problems, "problems");
-    const errors = problems.filter((p) => p.error !== false);
-    const ruleCount = rules.rules ? (Array.isArray(rules.rules) ? rules.rules.length : rules.rules) : rules.ruleCount;
-    const files = list(rules.files, "files");
-    const ok = reload.ok !== false && reload.success !== false && !errors.length;
-    chip("chip-rules", (ruleCount != null ? ruleCount + " rules" : "rules") + (ok ? "" : ", reload failed"), ok ? "ok" : "bad");
+    const errors = reload.errors || [];
+    const warnings = reload.warnings || [];
+    const names = rules.rules || [];
+    const files = rules.files || [];
+    const ok = reload.ok !== false;
+    chip("chip-rules", names.length + " rules" + (ok ? "" : ", reload failed"), ok ? "ok" : "bad");
+    $("chip-rules").title = ok ? "rules running from " + (rules.dir || "") : "the last reload failed; the previous rules keep running";
     $("rules-summary").replaceChildren(
-      el("div", { text: (ruleCount != null ? ruleCount + " rule(s)" : "") + " from " + files.length + " file(s)" }),
-      el("div", { class: "count", text: "last reload " + (reload.at ? dateTime(reload.at) : "–") + (reload.result ? ": " + reload.result : ok ? ": ok" : ": failed") }));
-    $("rules-problems").replaceChildren(...problems.map((p) => el("li", {
-      text: (p.file ? p.file + ":" + (p.line != null ? p.line : "") + ": " : "") + (p.message || p),
-    })));
-    $("rules-files").replaceChildren(...files.map((f) => el("li", { class: "mono", text: typeof f === "string" ? f : f.file || f.path })));
+      el("div", { text: names.length + " rule(s) from " + files.length + " file(s)" + (rules.dir ? " in " + rules.dir : "") }),
+      el("div", { class: "count", text: "last compile " + (reload.at ? dateTime(reload.at) : "–") + ": "
+        + (ok ? "ok" + (reload.compileMillis != null ? ", " + reload.compileMillis + " ms" : "") : errors.length + " error(s), not reloaded") }));
+    $("rules-problems").replaceChildren(
+      ...errors.map((p) => el("li", { class: "error", text: p.text || p.file + ":" + p.line + ": " + p.message })),
+      ...warnings.map((p) => el("li", { class: "warning", text: p.text || p.file + ":" + p.line + ": " + p.message })));
+    $("rules-files").replaceChildren(...files.map((f) => el("li", { class: "mono", text: f })),
+      ...names.map((n) => el("li", { class: "rule-name", text: n })));
   }
 
   // ---- polling -------------------------------------------------------------------------------------------
