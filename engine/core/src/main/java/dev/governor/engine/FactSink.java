@@ -12,4 +12,13 @@ public interface FactSink {
      * now (for example the engine's queue is full), so the sender can retry or report.
      */
     void accept(List<? extends Fact> facts);
+
+    /**
+     * Takes these facts from a named source: the sampler ({@code host}, {@code postgres}), the route id of any other
+     * route, or {@code api} for {@code POST /api/samples}. Sinks that keep no account of sources take them as
+     * {@link #accept(List)} does.
+     */
+    default void accept(List<? extends Fact> facts, String source) {
+        accept(facts);
+    }
 }

@@ -63,11 +63,17 @@ public final class Governor implements AutoCloseable {
     private final EnvelopeGate gate;
     private final AuditLog audit;
     private final CamelRoutes routes;
+    private final GovernorMetrics metrics;
+    private final CurrentFacts currentFacts;
     private final SeriesStore series;
     private volatile ApiServer api;
 
+    /** How many (type, key) pairs {@link #currentFacts()} keeps. */
+    static final int CURRENT_FACTS_CAPACITY = 50_000;
+
     private Governor(GovernorConfig config, List<AutoCloseable> toClose, RuleReloader reloader, RuleEngine engine,
-                     EnvelopeGate gate, AuditLog audit, CamelRoutes routes, SeriesStore series) {
+                     EnvelopeGate gate, AuditLog audit, CamelRoutes routes, GovernorMetrics metrics, CurrentFacts currentFacts,
+                     SeriesStore series) {
         this.config = config;
         this.toClose = toClose;
         this.reloader = reloader;
@@ -75,6 +81,8 @@ public final class Governor implements AutoCloseable {
         this.gate = gate;
         this.audit = audit;
         this.routes = routes;
+        this.metrics = metrics;
+        this.currentFacts = currentFacts;
         this.series = series;
     }
 
@@ -85,6 +93,7 @@ public final class Governor implements AutoCloseable {
 
     public static Governor start(GovernorConfig config, Clock clock, ClassLoader pluginClassLoader) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
+        GovernorMetrics metrics = new GovernorMetrics();
         try {
             FactCodec codec = new FactCodec(clock);
             PluginRegistry registry = PluginRegistry.load(pluginClassLoader, config.plugins().dir());
@@ -120,12 +129,14 @@ public final class Governor implements AutoCloseable {
             EnvelopeGate gate = new EnvelopeGate(envelope, handlers,
                     listener -> new Dispatcher(handlers, registry::unhandledMessage, Mode.ENFORCE,
                             config.actions().timeout(), config.actions().workers(), clock, listener),
-                    (decision, verdict, outcome, took) -> onOutcome(audit, engineRef.get(), decision, verdict, outcome, took, config));
+                    (decision, verdict, outcome, took) -> onOutcome(audit, engineRef.get(), decision, verdict, outcome, took, config,
+                            metrics));
             started.add(0, gate);
 
             RuleEngine engine = new RuleEngine(new RuleSession(rules, RuleSession.ClockMode.REALTIME),
                     config.engine().queueCapacity(), gate::dispatchAll);
             engineRef.set(engine);
+            engine.onFiring(metrics::fired);
             engine.start();
             started.add(0, engine);
 
@@ -148,13 +159,17 @@ public final class Governor implements AutoCloseable {
             SeriesStore series = new SeriesStore();
             facts = series.tee(facts);
 
-            CamelRoutes routes = CamelRoutes.start(config.routes().dir(), facts, codec, Samplers.builtIn(clock, config), false);
+            metrics.bind(engine, reloader, audit, () -> gate.dispatcher().inFlight());
+            // Routes and POST /api/samples deliver through the same tee: the newest fact per subject, counted by source.
+            CurrentFacts current = new CurrentFacts(facts, CURRENT_FACTS_CAPACITY, clock, metrics::factsIn);
+            CamelRoutes routes = CamelRoutes.start(config.routes().dir(), current, codec, Samplers.builtIn(clock, config), false);
             started.add(0, routes);
+            routes.samples().observe(metrics::sampled);
 
-            Governor governor = new Governor(config, started, reloader, engine, gate, audit, routes, series);
+            Governor governor = new Governor(config, started, reloader, engine, gate, audit, routes, metrics, current, series);
             if (config.api().enabledOr(false)) {
                 ApiToken token = ApiToken.resolve(config.api(), System::getenv);
-                governor.api = ApiServer.start(config.api(), token, GovernorApi.endpoints(governor), ApiServer.Observer.NONE);
+                governor.api = ApiServer.start(config.api(), token, GovernorApi.endpoints(governor, codec), metrics::request);
                 started.add(0, governor.api);
             }
             LOG.info("Governor started in {} mode: {} rule(s) from {} file(s) in {}, {} route file(s) in {}, "
@@ -177,8 +192,13 @@ public final class Governor implements AutoCloseable {
     }
 
     private static void onOutcome(AuditLog audit, RuleEngine engine, Decision decision, Verdict verdict,
-                                  ActionOutcome outcome, Duration took, GovernorConfig config) {
+                                  ActionOutcome outcome, Duration took, GovernorConfig config, GovernorMetrics metrics) {
         audit.record(decision, verdict, outcome, config.mode(), took);
+        try {
+            metrics.action(outcome, verdict, took);
+        } catch (RuntimeException e) {
+            LOG.debug("Action {} not counted: {}", decision.id(), e.getMessage());
+        }
         if (outcome.status() == ActionOutcome.Status.FAILED) {
             LOG.warn("Action {} {} on '{}' by rule '{}': FAILED: {}", decision.id(), outcome.type(), outcome.target(),
                     decision.rule(), outcome.message());
@@ -232,6 +252,19 @@ public final class Governor implements AutoCloseable {
 
     public CamelRoutes routes() {
         return routes;
+    }
+
+    /** This Governor's metrics ({@code GET /metrics}). */
+    public GovernorMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * The newest fact of each subject, and where facts enter: {@code POST /api/samples} delivers here, as the routes
+     * do, so API samples are recorded, counted and decided on like any other.
+     */
+    public CurrentFacts currentFacts() {
+        return currentFacts;
     }
 
     /** The recent values of the signals the dashboard plots, fed by every fact the routes deliver. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.governor.api.ActionOutcome;
 import dev.governor.api.Fact;
+import dev.governor.engine.Secrets;
 import dev.governor.engine.config.Mode;
 import dev.governor.engine.envelope.Verdict;
 import dev.governor.engine.json.FactCodec;
@@ -37,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * {@code action} is the action as carried out (or held back); {@code requested} appears only when the rule
  * asked for something else. {@code verdict.cause} names why a {@code SUPPRESSED} action was held back.
  * A failed write is logged and counted; it never stops the loop.
+ *
+ * <p>Secrets are masked before a line is written ({@link Secrets#mask(JsonNode)}): parameters and fact members
+ * named like passwords or tokens, passwords in URLs. The last {@link #RECENT} lines are also kept in memory,
+ * numbered, for {@code GET /api/decisions} ({@link #recent}).
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -48,6 +53,28 @@ public final class AuditLog implements AutoCloseable {
     private final BufferedWriter writer;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+
+    /** How many of the latest lines are kept in memory for the API. */
+    public static final int RECENT = 5_000;
+
+    /**
+     * One audit line kept in memory, with what the API filters on.
+     *
+     * @param seq     its number since start, from 1; newer lines have higher numbers
+     * @param time    when the outcome was known
+     * @param rule    the rule that decided
+     * @param type    the action's type
+     * @param target  the action's target
+     * @param verdict the envelope's verdict ({@code ADMITTED}, {@code SUPPRESSED}, ...); null when there was none
+     * @param status  the outcome ({@code APPLIED}, {@code SKIPPED}, {@code FAILED}, {@code DRY_RUN})
+     * @param json    the line as written, secrets masked
+     */
+    public record Entry(long seq, java.time.Instant time, String rule, String type, String target, String verdict,
+                        String status, String json) {
+    }
+
+    private final java.util.ArrayDeque<Entry> recent = new java.util.ArrayDeque<>();
+    private long sequence;
 
     public AuditLog(Path file, FactCodec codec) throws IOException {
         this.file = file;
@@ -69,7 +96,7 @@ public final class AuditLog implements AutoCloseable {
     public void record(Decision decision, Verdict verdict, ActionOutcome outcome, Mode mode, Duration took) {
         String line;
         try {
-            line = mapper.writeValueAsString(entry(decision, verdict, outcome, mode, took));
+            line = mapper.writeValueAsString(Secrets.mask(entry(decision, verdict, outcome, mode, took)));
         } catch (IOException | RuntimeException e) {
             failures.incrementAndGet();
             LOG.error("Could not write the audit entry for action {} ({} on {}): {}", decision.id(),
@@ -82,11 +109,37 @@ public final class AuditLog implements AutoCloseable {
                 writer.write('\n');
                 writer.flush();
                 written.incrementAndGet();
+                remember(line, outcome, verdict, decision);
             } catch (IOException e) {
                 failures.incrementAndGet();
                 LOG.error("Could not append to the audit file {}: {}; the entry was: {}", file, e.getMessage(), line);
             }
         }
+    }
+
+    private void remember(String line, ActionOutcome outcome, Verdict verdict, Decision decision) {
+        recent.addLast(new Entry(++sequence, outcome.at(), decision.rule(), outcome.type(), outcome.target(),
+                verdict == null ? null : verdict.kind().name(), outcome.status().name(), line));
+        if (recent.size() > RECENT) {
+            recent.removeFirst();
+        }
+    }
+
+    /** The lines kept in memory, newest first, that pass {@code filter}, up to {@code limit} of them. */
+    public synchronized java.util.List<Entry> recent(java.util.function.Predicate<Entry> filter, int limit) {
+        java.util.List<Entry> out = new java.util.ArrayList<>();
+        for (java.util.Iterator<Entry> entries = recent.descendingIterator(); entries.hasNext() && out.size() < limit; ) {
+            Entry entry = entries.next();
+            if (filter.test(entry)) {
+                out.add(entry);
+            }
+        }
+        return out;
+    }
+
+    /** How many lines are kept in memory now (at most {@link #RECENT}). */
+    public synchronized int kept() {
+        return recent.size();
     }
 
     ObjectNode entry(Decision decision, Verdict verdict, ActionOutcome outcome, Mode mode, Duration took) {

@@ -37,7 +37,9 @@ final class FactsProducer extends DefaultProducer {
     @Override
     public void process(Exchange exchange) throws Exception {
         List<Fact> facts = toFacts(exchange.getMessage().getBody());
-        sink.accept(facts);
+        String sampler = exchange.getMessage().getHeader(SampleConsumer.SAMPLER_HEADER, String.class);
+        String source = sampler != null ? sampler : exchange.getFromRouteId() != null ? exchange.getFromRouteId() : "route";
+        sink.accept(facts, source);
         exchange.getMessage().setHeader(ACCEPTED_HEADER, facts.size());
     }
 

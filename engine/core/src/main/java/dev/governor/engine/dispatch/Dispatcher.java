@@ -50,7 +50,17 @@ public final class Dispatcher implements AutoCloseable {
     private final OutcomeListener listener;
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
-    private final Map<CompletableFuture<ActionOutcome>, Action> inFlight = new ConcurrentHashMap<>();
+    private final Map<CompletableFuture<ActionOutcome>, Running> inFlight = new ConcurrentHashMap<>();
+
+    /**
+     * An action handed to its handler whose outcome is not known yet.
+     *
+     * @param decision the decision, with the action as the envelope let it through
+     * @param action   the action the handler was given
+     * @param since    when it was handed over
+     */
+    public record Running(Decision decision, Action action, java.time.Instant since) {
+    }
 
     public Dispatcher(Map<String, ActionHandler> handlers, Function<String, String> unhandledMessage, Mode mode,
                       Duration timeout, int workerCount, Clock clock, OutcomeListener listener) {
@@ -96,7 +106,7 @@ public final class Dispatcher implements AutoCloseable {
             return;
         }
         CompletableFuture<ActionOutcome> result = new CompletableFuture<>();
-        inFlight.put(result, action);
+        inFlight.put(result, new Running(decision, action, clock.instant()));
         result.whenComplete((outcome, error) -> {
             inFlight.remove(result);
             report(decision, outcome, started);
@@ -149,6 +159,11 @@ public final class Dispatcher implements AutoCloseable {
         return ((ScheduledThreadPoolExecutor) timer).getQueue().size();
     }
 
+    /** The actions running now, oldest first: a point-in-time list. */
+    public List<Running> running() {
+        return inFlight.values().stream().sorted(java.util.Comparator.comparing(Running::since)).toList();
+    }
+
     /** Actions handed to a handler whose outcome is not known yet. */
     public int inFlight() {
         return inFlight.size();
@@ -168,7 +183,7 @@ public final class Dispatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        inFlight.forEach((pending, action) -> pending.complete(ActionOutcome.failed(action,
+        inFlight.forEach((pending, running) -> pending.complete(ActionOutcome.failed(running.action(),
                 "interrupted: Governor stopped before the action finished", clock.instant())));
         workers.shutdownNow();
         // Not shutdownNow(): interrupting a deadline that is recording its outcome would close the files it writes.

@@ -207,7 +207,8 @@ public final class Envelope implements AutoCloseable {
         return mode;
     }
 
-    Instant now() {
+    /** The envelope's clock's time. */
+    public Instant now() {
         return clock.instant();
     }
 

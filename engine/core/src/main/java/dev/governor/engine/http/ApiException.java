@@ -9,8 +9,19 @@ import java.util.Map;
  */
 public final class ApiException extends RuntimeException {
 
-    /** One thing wrong with a request: the field (a parameter, a JSON member, an element's index) and why. */
-    public record Problem(String field, String message) {
+    /**
+     * One thing wrong with a request.
+     *
+     * @param field   the parameter or JSON member, e.g. {@code limit} or {@code PoolSample.waiting}; null when the
+     *                problem is with the whole element
+     * @param message why
+     * @param index   the element's index in a JSON array; null for a single object or a parameter
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Problem(String field, String message, Integer index) {
+        public Problem(String field, String message) {
+            this(field, message, null);
+        }
     }
 
     private final int status;

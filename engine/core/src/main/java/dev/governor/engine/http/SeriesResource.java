@@ -1,11 +1,19 @@
 package dev.governor.engine.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.governor.engine.Governor;
+import dev.governor.engine.audit.AuditLog;
+import dev.governor.engine.json.FactCodec;
 import dev.governor.engine.series.Plot;
 import dev.governor.engine.series.SeriesStore;
 import dev.governor.engine.series.SeriesStore.SeriesPoints;
 import dev.governor.engine.series.SeriesStore.Snapshot;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +30,19 @@ import java.util.Optional;
  * }</pre>
  * {@code t} are epoch milliseconds (the facts' own {@code at}), {@code v} the values in the plot's unit. Without
  * {@code since} (or with 0) it gives everything kept: at most {@code windowMs / resolutionMs} points per series.
+ *
+ * <p>{@code markers} are the decisions (audit lines) after {@code markersAfter} (the {@code markersCursor} of the
+ * previous answer) and inside the window, oldest first, at most {@value #MARKERS}: each with its {@code seq} as
+ * {@code id}, the time its outcome was known as {@code t}, the rule, the action, the facts the rule matched, the
+ * envelope's verdict and the outcome, so the page can draw a marker and show what it stands for.
  */
 final class SeriesResource {
 
+    /** Markers in one answer at most: the newest. */
+    static final int MARKERS = 500;
+
     private final Governor governor;
+    private final ObjectMapper mapper = FactCodec.mapper();
 
     SeriesResource(Governor governor) {
         this.governor = governor;
@@ -58,7 +75,48 @@ final class SeriesResource {
             series.add(row);
         }
         body.put("series", series);
+
+        long markersAfter = longParam(request, "markersAfter");
+        Instant oldest = Instant.now().minus(store.resolution().multipliedBy(store.pointsPerSeries()));
+        List<AuditLog.Entry> entries = governor.audit().recent(
+                entry -> entry.seq() > markersAfter && !entry.time().isBefore(oldest), MARKERS);
+        List<Object> markers = new ArrayList<>();
+        long markersCursor = markersAfter;
+        for (AuditLog.Entry entry : entries) {
+            markersCursor = Math.max(markersCursor, entry.seq());
+            markers.add(marker(entry));
+        }
+        Collections.reverse(markers);
+        body.put("markers", markers);
+        body.put("markersCursor", markersCursor);
         return ApiResponse.json(body);
+    }
+
+    /** One decision as a marker: what the page draws and shows, from the audit line as written (secrets masked). */
+    private Object marker(AuditLog.Entry entry) {
+        JsonNode line;
+        try {
+            line = mapper.readTree(entry.json());
+        } catch (IOException e) {
+            line = mapper.createObjectNode();
+        }
+        ObjectNode marker = mapper.createObjectNode();
+        marker.put("id", entry.seq());
+        marker.put("t", entry.time().toEpochMilli());
+        marker.put("rule", entry.rule());
+        marker.put("type", entry.type());
+        marker.put("target", entry.target());
+        JsonNode params = line.at("/action/params");
+        marker.set("params", params.isMissingNode() ? null : params);
+        JsonNode verdict = line.path("verdict");
+        marker.put("verdict", verdict.has("cause") ? verdict.path("kind").asText() + "/" + verdict.path("cause").asText()
+                : entry.verdict());
+        marker.put("verdictMessage", verdict.path("message").asText(null));
+        marker.put("status", entry.status());
+        marker.put("message", line.path("message").asText(null));
+        marker.put("durationMs", line.path("durationMs").asLong());
+        marker.set("facts", line.path("facts").isMissingNode() ? mapper.createArrayNode() : line.path("facts"));
+        return marker;
     }
 
     static long longParam(ApiRequest request, String name) {

@@ -147,6 +147,14 @@ public final class FactCodec {
                 problems.add(typeName + "." + name + ": missing");
             }
         }
+        for (Iterator<Map.Entry<String, JsonNode>> members = fields.fields(); members.hasNext(); ) {
+            Map.Entry<String, JsonNode> member = members.next();
+            JsonNode value = member.getValue();
+            // 1e400 reads as infinity: a rule comparing with it would always, or never, fire.
+            if (value.isNumber() && value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+                problems.add(typeName + "." + member.getKey() + ": expected a finite number, got " + describe(value));
+            }
+        }
         JsonNode at = fields.get("at");
         if (at == null || at.isNull()) {
             fields.put("at", clock.instant().toString());

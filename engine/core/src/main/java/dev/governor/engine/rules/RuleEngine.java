@@ -180,6 +180,11 @@ public final class RuleEngine implements FactSink, AutoCloseable {
         }
     }
 
+    /** Told the rule's name at each firing, on the rules thread; kept across reloads. */
+    public void onFiring(java.util.function.Consumer<String> listener) {
+        session.onFiring(listener);
+    }
+
     /** The rules the session runs now. */
     public CompiledRules rules() {
         return session.rules();

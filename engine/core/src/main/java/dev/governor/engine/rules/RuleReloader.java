@@ -43,6 +43,8 @@ public final class RuleReloader implements AutoCloseable {
     private final Function<List<Path>, List<RuleProblem>> checks;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile ReloadResult last;
+    private final java.util.concurrent.atomic.AtomicLong reloads = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong failedReloads = new java.util.concurrent.atomic.AtomicLong();
     private RuleFolder applied;
     private Thread watcher;
 
@@ -82,6 +84,16 @@ public final class RuleReloader implements AutoCloseable {
         return last;
     }
 
+    /** Reloads that went in since start. */
+    public long reloads() {
+        return reloads.get();
+    }
+
+    /** Reloads that did not go in (the folder did not compile, or the new rules failed on the facts) since start. */
+    public long failedReloads() {
+        return failedReloads.get();
+    }
+
     /**
      * Compiles the rules folder and, if it compiles, swaps the new rules in with the live facts; otherwise
      * logs each error and keeps the running rules. Safe to call from any thread but the rules thread; calls
@@ -115,6 +127,7 @@ public final class RuleReloader implements AutoCloseable {
         ReloadResult result = new ReloadResult(at, true, problems, next.ruleNames().size(), next.files().size(),
                 next.compileTime(), carried.carried(), carried.decisions().size(), carried.repeats());
         last = result;
+        reloads.incrementAndGet();
         problems.forEach(problem -> LOG.warn("{}", problem));
         LOG.info("Rules reloaded: {} rule(s) from {} file(s) in {}, compiled in {} ms; {} fact(s) carried over, "
                         + "{} new action(s), {} repeat(s) of earlier actions left out",
@@ -131,6 +144,7 @@ public final class RuleReloader implements AutoCloseable {
         ReloadResult result = new ReloadResult(at, false, problems, running.ruleNames().size(), running.files().size(),
                 compileTime, 0, 0, 0);
         last = result;
+        failedReloads.incrementAndGet();
         long errors = problems.stream().filter(RuleProblem::error).count();
         for (RuleProblem problem : problems) {
             if (problem.error()) {

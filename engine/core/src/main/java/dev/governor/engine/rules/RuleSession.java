@@ -71,6 +71,7 @@ public final class RuleSession implements AutoCloseable {
     private int repeatsLeftOut;
     private Match currentMatch;
     private long firings;
+    private volatile java.util.function.Consumer<String> firingListener = rule -> { };
 
     /** An action collected for handing over; {@code decision} is null for a repeat that is left out. */
     private record Pending(Decision decision, FactHandle handle) {
@@ -125,6 +126,11 @@ public final class RuleSession implements AutoCloseable {
             public void afterMatchFired(AfterMatchFiredEvent event) {
                 currentMatch = null;
                 firings++;
+                try {
+                    firingListener.accept(event.getMatch().getRule().getName());
+                } catch (RuntimeException e) {
+                    // Counting must never break a rule.
+                }
             }
         });
         session.addEventListener(new DefaultRuleRuntimeEventListener() {
@@ -232,6 +238,7 @@ public final class RuleSession implements AutoCloseable {
      */
     public CarryOver carryOver(CompiledRules next) {
         RuleSession fresh = new RuleSession(next, clockMode, ids);
+        fresh.firingListener = firingListener;
         try {
             fresh.advanceClockTo(session.getSessionClock().getCurrentTime());
             fresh.acted.putAll(acted);
@@ -355,6 +362,11 @@ public final class RuleSession implements AutoCloseable {
     /** How many matches that acted the session remembers, for carrying over. */
     int rememberedMatches() {
         return acted.size();
+    }
+
+    /** Told the rule's name at each firing, on the rules thread (metrics); carried over to the next session. */
+    public void onFiring(java.util.function.Consumer<String> listener) {
+        firingListener = listener == null ? rule -> { } : listener;
     }
 
     /** Rule firings since the session was opened. */

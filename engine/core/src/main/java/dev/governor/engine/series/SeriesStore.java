@@ -109,17 +109,30 @@ public final class SeriesStore {
      * to record is logged and counted, and never refuses the facts.
      */
     public FactSink tee(FactSink next) {
-        return facts -> {
-            next.accept(facts);
-            try {
-                record(facts);
-            } catch (RuntimeException e) {
-                synchronized (this) {
-                    failures++;
-                }
-                LOG.warn("Could not record the dashboard's series from {} fact(s): {}", facts.size(), e.toString());
+        return new FactSink() {
+            @Override
+            public void accept(List<? extends Fact> facts) {
+                next.accept(facts);
+                recordQuietly(facts);
+            }
+
+            @Override
+            public void accept(List<? extends Fact> facts, String source) {
+                next.accept(facts, source);
+                recordQuietly(facts);
             }
         };
+    }
+
+    private void recordQuietly(List<? extends Fact> facts) {
+        try {
+            record(facts);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                failures++;
+            }
+            LOG.warn("Could not record the dashboard's series from {} fact(s): {}", facts.size(), e.toString());
+        }
     }
 
     /** Records the signals of one batch of facts. */

@@ -56,6 +56,15 @@
     return body;
   }
 
+  // Replaces a table's rows only when what they show changed, so a row is not swapped under a click.
+  const shown = new Map();
+  function rows(id, data, build) {
+    const key = JSON.stringify(data);
+    if (shown.get(id) === key) return;
+    shown.set(id, key);
+    $(id).replaceChildren(...data.map(build));
+  }
+
   const list = (body, key) => (Array.isArray(body) ? body : (body && body[key]) || []);
 
   // ---- formatting -------------------------------------------------------------------------------------
@@ -153,10 +162,8 @@
         series.v.push(s.v[i]);
       }
     }
-    for (const m of answer.markers || []) {
-      state.markers.push(m);
-      state.markersAfter = Math.max(state.markersAfter, m.id);
-    }
+    for (const m of answer.markers || []) state.markers.push(m);
+    if (answer.markersCursor != null) state.markersAfter = answer.markersCursor;
     state.cursor = answer.cursor;
     trimToWindow();
   }
@@ -188,6 +195,19 @@
 
   function metaOf(id) {
     return state.plotMeta.find((p) => p.id === id) || { id, title: id, unit: "count" };
+  }
+
+  // Every plot shows the same span: the window, or less while Governor has not been up that long (a minute at least).
+  function xRange() {
+    const end = now();
+    let earliest = end;
+    for (const plot of state.plots.values()) {
+      for (const series of plot.series.values()) {
+        if (series.t.length && series.t[0] < earliest) earliest = series.t[0];
+      }
+    }
+    const start = Math.max(end - state.windowMs, Math.min(earliest, end - 60 * 1000));
+    return [start / 1000, end / 1000];
   }
 
   function render() {
@@ -309,7 +329,7 @@
       legend: { show: false },
       cursor: { sync: { key: "governor" }, points: { size: 6 } },
       scales: {
-        x: { time: true, range: () => [(now() - state.windowMs) / 1000, now() / 1000] },
+        x: { time: true, range: () => xRange() },
         y: {
           range: (u, min, max) => {
             if (meta.unit === "ratio") return [0, Math.max(1, max)];
@@ -336,9 +356,10 @@
   // ---- action markers ---------------------------------------------------------------------------------
 
   const HELD = new Set(["SUPPRESSED", "SILENCED", "DENIED"]);
+  const held = (m) => HELD.has(String(m.verdict || "").split("/")[0]);
   const markerClass = (m) => {
     if (m.status === "FAILED") return "marker failed";
-    if (HELD.has(m.verdict)) return "marker held";
+    if (held(m)) return "marker held";
     if (m.status === "DRY_RUN") return "marker dry";
     return "marker";
   };
@@ -363,7 +384,7 @@
       }
     }
     for (const group of groups) {
-      const lead = group.items.find((m) => !HELD.has(m.verdict)) || group.items[group.items.length - 1];
+      const lead = group.items.slice().reverse().find((m) => !held(m)) || group.items[group.items.length - 1];
       const knob = el("span", { class: "knob", title: group.items.map(summary).join("\n") });
       knob.addEventListener("click", (e) => {
         e.stopPropagation();
@@ -418,19 +439,23 @@
   async function refreshDecisions() {
     const query = new URLSearchParams({ limit: "100" });
     for (const [key, value] of new FormData(filter)) {
-      if (value) query.set(key, value);
+      const text = String(value).trim();
+      if (!text) continue;
+      // Names match as globs: a plain word finds every name that contains it.
+      const glob = ["rule", "type", "target"].includes(key) && !/[*?]/.test(text) ? "*" + text + "*" : text;
+      query.set(key, glob);
     }
     const body = await api("api/decisions?" + query);
     const decisions = list(body, "decisions").map(decisionView);
     $("decisions-none").hidden = decisions.length > 0;
-    $("decision-rows").replaceChildren(...decisions.map((d) => el("tr", { onclick: () => showDetails([d]) },
+    rows("decision-rows", decisions, (d) => el("tr", { onclick: () => showDetails([d]) },
       el("td", { class: "mono", text: time(d.t) }),
       el("td", { text: d.rule }),
       el("td", { class: "mono", text: d.type }),
       el("td", { text: d.target }),
       el("td", {}, tag(d.verdict)),
       el("td", {}, tag(d.status)),
-      el("td", { text: d.message || "" }))));
+      el("td", { text: d.message || "" })));
   }
 
   // A decision as the decisions endpoint gives it (an audit line), in the shape of a marker.
@@ -439,7 +464,7 @@
     const action = d.action || {};
     const verdict = d.verdict || {};
     return {
-      id: d.id, t: Date.parse(d.time || d.decidedAt), rule: d.rule, type: action.type, target: action.target,
+      id: d.seq != null ? d.seq : d.id, t: Date.parse(d.time || d.decidedAt), rule: d.rule, type: action.type, target: action.target,
       params: action.params, verdict: verdict.cause ? verdict.kind + "/" + verdict.cause : verdict.kind,
       verdictMessage: verdict.message, status: d.status, message: d.message, facts: d.facts, durationMs: d.durationMs,
     };
@@ -451,14 +476,14 @@
     const silences = list(await api("api/silences"), "silences");
     $("silences-count").textContent = silences.length ? String(silences.length) : "";
     $("silences-none").hidden = silences.length > 0;
-    $("silence-rows").replaceChildren(...silences.map((s) => el("tr", { "data-id": s.id },
+    rows("silence-rows", silences, (s) => el("tr", { "data-id": s.id },
       el("td", { class: "mono", text: s.type }),
       el("td", { class: "mono", text: s.target }),
       el("td", { text: dateTime(s.until) }),
       el("td", { text: s.reason }),
       el("td", { text: s.by }),
       el("td", {}, String(s.id).startsWith("config-") ? el("span", { class: "count", text: "config" })
-        : el("button", { type: "button", class: "link", title: "end this silence", onclick: () => endSilence(s.id) }, "End")))));
+        : el("button", { type: "button", class: "link", title: "end this silence", onclick: () => endSilence(s.id) }, "End"))));
   }
 
   const silenceMessage = (text, bad) => {
@@ -495,14 +520,12 @@
     const actions = list(await api("api/actions/in-flight"), "actions");
     $("inflight-count").textContent = actions.length ? String(actions.length) : "";
     $("inflight-none").hidden = actions.length > 0;
-    $("inflight-rows").replaceChildren(...actions.map((a) => {
-      const action = a.action || a;
-      return el("tr", {},
-        el("td", { class: "mono", text: time(a.since || a.startedAt) }),
-        el("td", { class: "mono", text: action.type }),
-        el("td", { text: action.target }),
-        el("td", { text: a.rule || "" }));
-    }));
+    rows("inflight-rows", actions.map((a) => ({ id: a.id, since: a.since, type: a.type, target: a.target, rule: a.rule })),
+      (a) => el("tr", { title: "running " + Math.round((now() - Date.parse(a.since)) / 1000) + " s" },
+        el("td", { class: "mono", text: time(a.since) }),
+        el("td", { class: "mono", text: a.type }),
+        el("td", { text: a.target }),
+        el("td", { text: a.rule || "" })));
   }
 
   function chip(id, text, level) {
