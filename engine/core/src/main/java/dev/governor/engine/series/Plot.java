@@ -7,24 +7,27 @@ package dev.governor.engine.series;
  * they go stale.
  */
 public enum Plot {
-    CPU("cpu", "CPU and memory", "ratio", false),
-    HEAP("heap", "Heap", "bytes", false),
-    POOLS("pools", "Connection pools", "count", false),
-    EXECUTORS("executors", "Executors", "count", false),
-    DEAD_TUPLES("deadTuples", "Dead tuples, top tables", "count", true),
-    HORIZON("horizon", "xmin horizon age, oldest holder", "xids", true),
-    WRAPAROUND("wraparound", "Transaction IDs left before wraparound stop", "xids", true);
+    CPU("cpu", "CPU and memory", "ratio", false, false),
+    HEAP("heap", "Heap", "bytes", false, false),
+    POOLS("pools", "Connection pools", "count", false, false),
+    EXECUTORS("executors", "Executors", "count", false, false),
+    /** A table enters with dead tuples only; once in, it stays while it is sampled, so a vacuum shows as a drop to 0. */
+    DEAD_TUPLES("deadTuples", "Dead tuples, top tables", "count", true, true),
+    HORIZON("horizon", "xmin horizon age, oldest holder", "xids", true, false),
+    WRAPAROUND("wraparound", "Transaction IDs left before wraparound stop", "xids", true, false);
 
     private final String id;
     private final String title;
     private final String unit;
     private final boolean ranked;
+    private final boolean entersAboveZero;
 
-    Plot(String id, String title, String unit, boolean ranked) {
+    Plot(String id, String title, String unit, boolean ranked, boolean entersAboveZero) {
         this.id = id;
         this.title = title;
         this.unit = unit;
         this.ranked = ranked;
+        this.entersAboveZero = entersAboveZero;
     }
 
     /** The plot's name in the series endpoint's answer. */
@@ -44,5 +47,10 @@ public enum Plot {
     /** True when entities compete for the plot's places by {@link Signal#rank()}. */
     public boolean ranked() {
         return ranked;
+    }
+
+    /** True when a new entity takes a place only with a rank above 0 (a table with no dead tuples is not plotted). */
+    public boolean entersAboveZero() {
+        return entersAboveZero;
     }
 }

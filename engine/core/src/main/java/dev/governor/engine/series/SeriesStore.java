@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * entities per plot (hosts, pools, tables...), so memory stays flat whatever arrives: 7 plots, at most
  * 3 series per entity, 10 entities and 600 points by default (10 minutes at one point a second), about 3 MB at most.
  *
- * <p>When a plot is full, a new entity takes the place of one that has gone stale (no point for
+ * <p>In the dead-tuples plot a table enters only with dead tuples. When a plot is full, a new entity takes the place of one that has gone stale (no point for
  * {@code staleAfter} before the new one, by the facts' own time), the stalest first; in a {@linkplain
  * Plot#ranked() ranked} plot it may otherwise take the place of the least pressing one, if it is more pressing.
  * Else it is refused and counted. An entity that loses its place loses its history.
@@ -150,6 +150,9 @@ public final class SeriesStore {
         Map<String, Entity> entities = plots.get(signal.plot());
         Entity entity = entities.get(signal.entity());
         if (entity == null) {
+            if (signal.plot().entersAboveZero() && signal.rank() <= 0) {
+                return;
+            }
             if (entities.size() >= entitiesPerPlot && !makeRoom(signal, entities)) {
                 refused++;
                 return;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.governor.api.Fact;
+import dev.governor.api.PoolSample;
 import dev.governor.engine.json.FactCodec;
 import dev.governor.engine.series.SeriesStore.SeriesPoints;
 import dev.governor.engine.series.SeriesStore.Snapshot;
@@ -80,11 +81,11 @@ class SeriesStoreTest {
     void memoryStaysFlat_pointsPerSeriesAndEntitiesPerPlotAreCapped() {
         SeriesStore store = new SeriesStore(60, Duration.ofSeconds(1), 5, Duration.ofMinutes(1));
         for (int second = 0; second < 1000; second++) {
-            List<String> batch = new ArrayList<>();
+            List<Fact> batch = new ArrayList<>();
             for (int p = 0; p < 20; p++) {
-                batch.add(pool("pool-" + p, 1, 0, 10, second));
+                batch.add(new PoolSample("pool-" + p, 1, 0, 0, 10, T0.plusSeconds(second)));
             }
-            store.record(facts("[" + String.join(",", batch) + "]"));
+            store.record(batch);
         }
         assertThat(store.seriesCount()).isEqualTo(5 * 3);
         assertThat(store.pointCount()).isEqualTo(5 * 3 * 60);
@@ -114,6 +115,16 @@ class SeriesStoreTest {
                 .containsExactlyInAnyOrder("main/public.a", "main/public.c", "main/public.e");
         assertThat(store.refused()).isEqualTo(1);
         assertThat(store.evicted()).isEqualTo(1);
+    }
+
+    @Test
+    void aTableEntersWithDeadTuplesOnlyAndStaysWhenVacuumed() {
+        SeriesStore store = new SeriesStore();
+        store.record(facts("[" + table("clean", 0, 0) + "," + table("bloated", 500, 0) + "]"));
+        assertThat(values(store.read(0))).containsOnlyKeys("deadTuples/main/public.bloated/deadTuples");
+        store.record(facts("[" + table("clean", 0, 1) + "," + table("bloated", 0, 1) + "]"));
+        assertThat(values(store.read(0)).get("deadTuples/main/public.bloated/deadTuples")).containsExactly(500, 0);
+        assertThat(store.refused()).isZero();
     }
 
     @Test

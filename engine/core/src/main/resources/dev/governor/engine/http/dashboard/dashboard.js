@@ -95,6 +95,11 @@
   for (let power = 0; power <= 50; power += 10) {
     for (const m of [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]) BYTE_STEPS.push(m * 2 ** power);
   }
+  // Counts and transaction IDs are whole: no tick at 0.5.
+  const WHOLE_STEPS = [];
+  for (let power = 1; power <= 1e15; power *= 10) {
+    for (const m of [1, 2, 5]) WHOLE_STEPS.push(m * power);
+  }
   const format = (unit) => formats[unit] || formats.count;
 
   const time = (value) => {
@@ -339,9 +344,10 @@
         },
       },
       axes: [
-        Object.assign({}, axis, { values: (u, splits) => splits.map((v) => clock(v * 1000)) }),
+        // Seconds on the time axis when ticks are less than a minute apart.
+        Object.assign({}, axis, { values: (u, splits, axisIdx, space, incr) => splits.map((v) => (incr < 60 ? time : clock)(v * 1000)) }),
         Object.assign({}, axis, { size: 64, values: (u, splits) => splits.map((v) => fmt(v)),
-          incrs: meta.unit === "bytes" ? BYTE_STEPS : undefined }),
+          incrs: meta.unit === "bytes" ? BYTE_STEPS : meta.unit === "ratio" ? undefined : WHOLE_STEPS }),
       ],
       hooks: {
         draw: [(u) => drawMarkers(u)],
