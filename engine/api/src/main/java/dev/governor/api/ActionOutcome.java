@@ -29,7 +29,12 @@ public record ActionOutcome(
         /** The action was attempted, or could not be attempted, and did not work. */
         FAILED,
         /** Governor runs in dry-run mode: decided and audited, not executed. */
-        DRY_RUN
+        DRY_RUN,
+        /**
+         * Governor stopped while the action ran and did not wait for it to finish: it may have taken effect, in
+         * part or fully. Only at shutdown; check the target.
+         */
+        INTERRUPTED
     }
 
     public ActionOutcome {
@@ -53,6 +58,10 @@ public record ActionOutcome(
 
     public static ActionOutcome dryRun(Action action, String message, Instant at) {
         return new ActionOutcome(action, Status.DRY_RUN, message, at);
+    }
+
+    public static ActionOutcome interrupted(Action action, String message, Instant at) {
+        return new ActionOutcome(action, Status.INTERRUPTED, message, at);
     }
 
     /** The action's type, for rules: {@code ActionOutcome( type == "pool.resize" )}. */

@@ -92,6 +92,17 @@ public final class Governor implements AutoCloseable {
     }
 
     public static Governor start(GovernorConfig config, Clock clock, ClassLoader pluginClassLoader) throws Exception {
+        return start(config, clock, pluginClassLoader, null);
+    }
+
+    /**
+     * Starts Governor and tells {@code observer} of every decision once its verdict and outcome are known, after
+     * the audit has its line: what an embedding program (the demo, a dashboard) shows as it happens. The
+     * observer runs on the rules thread or an action worker: it must be quick, and what it throws is logged and
+     * ignored. Null observes nothing.
+     */
+    public static Governor start(GovernorConfig config, Clock clock, ClassLoader pluginClassLoader,
+                                 EnvelopeGate.Listener observer) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         GovernorMetrics metrics = new GovernorMetrics();
         try {
@@ -129,8 +140,10 @@ public final class Governor implements AutoCloseable {
             EnvelopeGate gate = new EnvelopeGate(envelope, handlers,
                     listener -> new Dispatcher(handlers, registry::unhandledMessage, Mode.ENFORCE,
                             config.actions().timeout(), config.actions().workers(), clock, listener),
-                    (decision, verdict, outcome, took) -> onOutcome(audit, engineRef.get(), decision, verdict, outcome, took, config,
-                            metrics));
+                    (decision, verdict, outcome, took) -> {
+                        onOutcome(audit, engineRef.get(), decision, verdict, outcome, took, config, metrics);
+                        observe(observer, decision, verdict, outcome, took);
+                    });
             started.add(0, gate);
 
             RuleEngine engine = new RuleEngine(new RuleSession(rules, RuleSession.ClockMode.REALTIME),
@@ -199,9 +212,9 @@ public final class Governor implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("Action {} not counted: {}", decision.id(), e.getMessage());
         }
-        if (outcome.status() == ActionOutcome.Status.FAILED) {
-            LOG.warn("Action {} {} on '{}' by rule '{}': FAILED: {}", decision.id(), outcome.type(), outcome.target(),
-                    decision.rule(), outcome.message());
+        if (outcome.status() == ActionOutcome.Status.FAILED || outcome.status() == ActionOutcome.Status.INTERRUPTED) {
+            LOG.warn("Action {} {} on '{}' by rule '{}': {}: {}", decision.id(), outcome.type(), outcome.target(),
+                    decision.rule(), outcome.status(), outcome.message());
         } else if (verdict.kind() == Verdict.Kind.SUPPRESSED || verdict.kind() == Verdict.Kind.SILENCED) {
             // A rule that fires every second is held back every second: the audit has each; the log stays readable.
             LOG.debug("Action {} {} on '{}' by rule '{}': {}", decision.id(), outcome.type(), outcome.target(),
@@ -216,6 +229,18 @@ public final class Governor implements AutoCloseable {
             } catch (IllegalStateException e) {
                 LOG.debug("Outcome of action {} not inserted: {}", decision.id(), e.getMessage());
             }
+        }
+    }
+
+    private static void observe(EnvelopeGate.Listener observer, Decision decision, Verdict verdict, ActionOutcome outcome,
+                                Duration took) {
+        if (observer == null) {
+            return;
+        }
+        try {
+            observer.onOutcome(decision, verdict, outcome, took);
+        } catch (RuntimeException e) {
+            LOG.warn("The observer of action {} failed: {}", decision.id(), e.toString(), e);
         }
     }
 

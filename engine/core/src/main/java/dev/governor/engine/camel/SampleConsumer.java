@@ -151,7 +151,10 @@ final class SampleConsumer extends ScheduledPollConsumer {
         exchange.getMessage().setHeader(SAMPLER_HEADER, getEndpoint().getSamplerName());
         try {
             getProcessor().process(exchange);
-            if (exchange.getException() != null) {
+            if (exchange.getException() != null && (!isRunAllowed() || getEndpoint().getCamelContext().isStopping())) {
+                // Sampled just as the routes stop: the rest of the route refuses it, as it should; not an error.
+                LOG.debug("Sample from {} dropped: the route is stopping", getEndpoint().getEndpointUri());
+            } else if (exchange.getException() != null) {
                 getExceptionHandler().handleException("Error processing sample from " + getEndpoint().getEndpointUri(),
                         exchange, exchange.getException());
             }

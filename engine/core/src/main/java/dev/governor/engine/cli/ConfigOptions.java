@@ -12,8 +12,15 @@ final class ConfigOptions {
 
     static final Path DEFAULT_CONFIG = Path.of("governor.yaml");
 
+    /**
+     * The configuration file of an installation, when there is no {@code governor.yaml} in the working directory:
+     * the installed launcher ({@code bin/governor}) sets it to its {@code config/governor.yaml}.
+     */
+    static final String INSTALLED_CONFIG_PROPERTY = "governor.config";
+
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Configuration file. Default: governor.yaml in the working directory, if present; otherwise built-in defaults.")
+            description = "Configuration file. Default: governor.yaml in the working directory, if present; else the installation's "
+                    + "config/governor.yaml (bin/governor); otherwise built-in defaults.")
     Path config;
 
     @Option(names = "--rules", paramLabel = "DIR", description = "Folder of *.drl rule files (rules.dir).")
@@ -39,6 +46,9 @@ final class ConfigOptions {
             loaded = new ConfigLoader().load(config);
         } else if (Files.isRegularFile(DEFAULT_CONFIG)) {
             loaded = new ConfigLoader().load(DEFAULT_CONFIG);
+        } else if (System.getProperty(INSTALLED_CONFIG_PROPERTY) != null
+                && Files.isRegularFile(Path.of(System.getProperty(INSTALLED_CONFIG_PROPERTY)))) {
+            loaded = new ConfigLoader().load(Path.of(System.getProperty(INSTALLED_CONFIG_PROPERTY)));
         } else {
             loaded = GovernorConfig.defaults();
         }

@@ -59,6 +59,9 @@ public final class GovernorCommand implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new GovernorCommand());
+        for (Subcommand extra : java.util.ServiceLoader.load(Subcommand.class, GovernorCommand.class.getClassLoader())) {
+            commandLine.addSubcommand(extra);
+        }
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             if (e instanceof ConfigException || e instanceof PluginLoadException || e instanceof IllegalArgumentException) {

@@ -51,6 +51,7 @@ public final class Dispatcher implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
     private final Map<CompletableFuture<ActionOutcome>, Running> inFlight = new ConcurrentHashMap<>();
+    private volatile boolean closing;
 
     /**
      * An action handed to its handler whose outcome is not known yet.
@@ -115,13 +116,18 @@ public final class Dispatcher implements AutoCloseable {
         try {
             task = workers.submit(() -> result.complete(run(handler, action)));
         } catch (RejectedExecutionException e) {
-            result.complete(ActionOutcome.failed(action, "not attempted: all " + workers.getMaximumPoolSize()
-                    + " action workers are busy and " + QUEUE_CAPACITY + " actions wait", clock.instant()));
+            result.complete(ActionOutcome.failed(action, closing ? "not attempted: Governor is stopping"
+                    : "not attempted: all " + workers.getMaximumPoolSize() + " action workers are busy and " + QUEUE_CAPACITY
+                    + " actions wait", clock.instant()));
             return;
         }
         ScheduledFuture<?> deadline = timer.schedule(() -> {
-            if (result.complete(ActionOutcome.failed(action, "timed out after " + Durations.format(timeout)
-                    + " (actions.timeout); the handler was interrupted", clock.instant()))) {
+            ActionOutcome late = closing
+                    ? ActionOutcome.interrupted(action, "interrupted: Governor stopped, and the action was still running after "
+                    + Durations.format(timeout) + " (actions.timeout); it may have taken effect", clock.instant())
+                    : ActionOutcome.failed(action, "timed out after " + Durations.format(timeout)
+                    + " (actions.timeout); the handler was interrupted", clock.instant());
+            if (result.complete(late)) {
                 task.cancel(true);
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -170,12 +176,17 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
-     * Stops taking actions and waits up to the action timeout for those in flight; any still running
-     * then are reported as FAILED (interrupted by shutdown).
+     * Graceful shutdown: stops taking actions (a new one is reported FAILED, not attempted), waits up to the action
+     * timeout for those in flight to finish, and reports any still running then as {@code INTERRUPTED} (their
+     * handlers are interrupted): every action handed to a handler gets exactly one outcome before this returns.
      */
     @Override
     public void close() {
+        closing = true;
         workers.shutdown();
+        if (!inFlight.isEmpty()) {
+            LOG.info("Waiting up to {} (actions.timeout) for {} action(s) in flight", Durations.format(timeout), inFlight.size());
+        }
         try {
             if (!workers.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("{} action(s) still running at shutdown; interrupting them", inFlight.size());
@@ -183,8 +194,8 @@ public final class Dispatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        inFlight.forEach((pending, running) -> pending.complete(ActionOutcome.failed(running.action(),
-                "interrupted: Governor stopped before the action finished", clock.instant())));
+        inFlight.forEach((pending, running) -> pending.complete(ActionOutcome.interrupted(running.action(),
+                "interrupted: Governor stopped before the action finished; it may have taken effect", clock.instant())));
         workers.shutdownNow();
         // Not shutdownNow(): interrupting a deadline that is recording its outcome would close the files it writes.
         timer.shutdown();

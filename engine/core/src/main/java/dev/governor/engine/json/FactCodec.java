@@ -84,8 +84,10 @@ public final class FactCodec {
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
+            // Some errors have no location: a document nested deeper than Jackson's limit, say.
             throw new InvalidFactException(List.of("not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr())));
         }
         if (root == null || root.isMissingNode()) {
             throw new InvalidFactException(List.of("empty body: expected a fact object or an array of them"));

@@ -274,6 +274,7 @@ public final class Simulation implements AutoCloseable {
             case SKIPPED -> ActionOutcome.skipped(action, message + " (SKIPPED as the simulation was told)", now);
             case DRY_RUN -> ActionOutcome.dryRun(action, message, now);
             case APPLIED -> ActionOutcome.applied(action, message, now);
+            case INTERRUPTED -> ActionOutcome.interrupted(action, message + " (INTERRUPTED as the simulation was told)", now);
         };
     }
 

@@ -39,4 +39,29 @@ class ConfigOptionsTest {
         new CommandLine(options).parseArgs("--config", file.toString());
         assertThat(options.load().rules().dir()).isEqualTo(dir.toAbsolutePath().resolve("from-file"));
     }
+
+    @Test
+    void withoutAFileHereTheInstallationsConfigurationIsRead(@TempDir Path dir) throws Exception {
+        // The working directory of the tests (the module folder) has no governor.yaml.
+        assertThat(ConfigOptions.DEFAULT_CONFIG).doesNotExist();
+        Path installed = Files.writeString(dir.resolve("governor.yaml"), "mode: dry-run\nrules: { dir: ../rules }\n");
+        String before = System.getProperty(ConfigOptions.INSTALLED_CONFIG_PROPERTY);
+        try {
+            System.setProperty(ConfigOptions.INSTALLED_CONFIG_PROPERTY, installed.toString());
+            ConfigOptions options = new ConfigOptions();
+            new CommandLine(options).parseArgs();
+            GovernorConfig config = options.load();
+            assertThat(config.mode()).isEqualTo(Mode.DRY_RUN);
+            assertThat(config.rules().dir()).isEqualTo(dir.toAbsolutePath().resolve("../rules"));
+
+            System.setProperty(ConfigOptions.INSTALLED_CONFIG_PROPERTY, dir.resolve("missing.yaml").toString());
+            assertThat(options.load().mode()).as("an installation without its file: the defaults").isEqualTo(Mode.ENFORCE);
+        } finally {
+            if (before == null) {
+                System.clearProperty(ConfigOptions.INSTALLED_CONFIG_PROPERTY);
+            } else {
+                System.setProperty(ConfigOptions.INSTALLED_CONFIG_PROPERTY, before);
+            }
+        }
+    }
 }

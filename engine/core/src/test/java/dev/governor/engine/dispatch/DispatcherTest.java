@@ -160,9 +160,34 @@ class DispatcherTest {
         d.dispatch(decision("pool.resize"));
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(d.inFlight()).isEqualTo(1);
+        long closing = System.nanoTime();
+        d.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - closing)).as("close waits at most about the action timeout")
+                .isLessThan(Duration.ofMillis(2900));
+        ActionOutcome outcome = next();
+        assertThat(outcome.status()).isEqualTo(Status.INTERRUPTED);
+        assertThat(outcome.message()).startsWith("interrupted: Governor stopped");
+        assertThat(outcomes).as("exactly one outcome").isEmpty();
+    }
+
+    @Test
+    void closingLetsAnActionInFlightFinishAndTakesNoNewOne() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        ActionHandler slow = a -> {
+            started.countDown();
+            Thread.sleep(300);
+            return ActionOutcome.applied(a, "finished", Instant.now());
+        };
+        Dispatcher d = dispatcher(Mode.ENFORCE, Duration.ofSeconds(5), Map.of("pool.resize", slow));
+        d.dispatch(decision("pool.resize"));
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
         d.close();
         ActionOutcome outcome = next();
-        assertThat(outcome.status()).isEqualTo(Status.FAILED);
-        assertThat(outcome.message()).containsAnyOf("interrupted", "timed out");
+        assertThat(outcome.status()).isEqualTo(Status.APPLIED);
+        assertThat(outcome.message()).isEqualTo("finished");
+        d.dispatch(decision("pool.resize"));
+        ActionOutcome refused = next();
+        assertThat(refused.status()).isEqualTo(Status.FAILED);
+        assertThat(refused.message()).isEqualTo("not attempted: Governor is stopping");
     }
 }

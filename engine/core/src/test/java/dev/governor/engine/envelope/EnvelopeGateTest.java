@@ -253,7 +253,7 @@ class EnvelopeGateTest {
         gate.dispatch(decision("echo.write", "a", Map.of()));
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
         gate.close();
-        assertThat(next().outcome().status()).isEqualTo(Status.FAILED);
+        assertThat(next().outcome().status()).isEqualTo(Status.INTERRUPTED);
         Envelope reopened = fixture.restart();
         assertThat(reopened.breakerOpen()).isEmpty();
         gate = null;

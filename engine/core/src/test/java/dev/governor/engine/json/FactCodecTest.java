@@ -88,6 +88,21 @@ class FactCodecTest {
     }
 
     @Test
+    void aNumberTooLargeForADoubleIsRefusedNotReadAsInfinity() {
+        assertThatThrownBy(() -> codec.read("{\"type\":\"Metric\",\"name\":\"m\",\"value\":1e400}"))
+                .isInstanceOf(InvalidFactException.class)
+                .hasMessage("rejected fact: Metric.value: expected a finite number, got \"Infinity\"");
+    }
+
+    @Test
+    void aDocumentNestedDeeperThanTheParserAllowsIsRefusedWithAMessage() {
+        assertThatThrownBy(() -> codec.read("[".repeat(5_000) + "]".repeat(5_000)))
+                .isInstanceOf(InvalidFactException.class)
+                .hasMessageStartingWith("rejected fact: not valid JSON: ")
+                .hasMessageContaining("nesting depth");
+    }
+
+    @Test
     void aMissingTimeIsTheTimeOfReading() {
         List<Fact> facts = codec.read("{\"type\":\"Metric\",\"name\":\"m\",\"value\":1}");
         assertThat(facts).containsExactly(new Metric("m", "", 1, Map.of(), NOW));
