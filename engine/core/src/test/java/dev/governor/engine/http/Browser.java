@@ -26,11 +26,13 @@ import org.openqa.selenium.logging.LoggingPreferences;
  *
  * <p>Without the packages a test is skipped with a message saying what to install, except on CI ({@code CI}
  * set), where {@code .ci/run} installs them and their absence is a failure.
+ *
+ * <p>Other modules' tests use it through the engine's test jar ({@code governor-engine}, type {@code test-jar}).
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
-    static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("GOVERNOR_TEST_CHROMIUM", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("GOVERNOR_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"));
+    public static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("GOVERNOR_TEST_CHROMIUM", "/usr/bin/chromium"));
+    public static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("GOVERNOR_TEST_CHROMEDRIVER", "/usr/bin/chromedriver"));
 
     private final ChromeDriver driver;
 
@@ -39,7 +41,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Skips the calling test (or fails it on CI) when the system's chromium or chromedriver is missing. */
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (!installed && System.getenv("CI") != null) {
             throw new IllegalStateException("the dashboard's browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
@@ -54,7 +56,7 @@ final class Browser implements AutoCloseable {
      *
      * @param dark whether the page should see {@code prefers-color-scheme: dark}
      */
-    static Browser start(int width, int height, boolean dark) {
+    public static Browser start(int width, int height, boolean dark) {
         assumeInstalled();
         // Selenium looks for a DevTools binding of this chromium's version, which only the screenshot's one command
         // would use; its warning about the missing one says nothing about the page.
@@ -81,30 +83,30 @@ final class Browser implements AutoCloseable {
         return new Browser(driver);
     }
 
-    ChromeDriver driver() {
+    public ChromeDriver driver() {
         return driver;
     }
 
     /** The console's entries at WARNING or above since the last call. */
-    List<LogEntry> consoleProblems() {
+    public List<LogEntry> consoleProblems() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue())
                 .toList();
     }
 
     /** The console's SEVERE entries (errors, uncaught exceptions, failed requests) since the last call. */
-    List<LogEntry> consoleErrors() {
+    public List<LogEntry> consoleErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
                 .toList();
     }
 
-    Object script(String script, Object... args) {
+    public Object script(String script, Object... args) {
         return driver.executeScript(script, args);
     }
 
     /** Saves a PNG of the window. */
-    Path screenshot(Path file) throws IOException {
+    public Path screenshot(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
         Files.write(file, png);
@@ -112,7 +114,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Saves a PNG of the whole page, however tall, through the browser's DevTools command. */
-    Path fullPageScreenshot(Path file, int width) throws IOException {
+    public Path fullPageScreenshot(Path file, int width) throws IOException {
         Object height = driver.executeScript("return Math.ceil(document.documentElement.scrollHeight)");
         driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
                 "width", width, "height", ((Number) height).intValue(), "deviceScaleFactor", 1, "mobile", false));

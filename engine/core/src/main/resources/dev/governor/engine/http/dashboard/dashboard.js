@@ -372,12 +372,40 @@
 
   // Markers are elements over the plot, so they can be hovered and clicked; those a few pixels apart share
   // one knob, and its details list them all.
+  // A marker goes on the plots of the facts its rule matched and of what its action changes; one that names
+  // none of them (a notification on a metric, say) goes on every plot.
+  const PLOTS_OF_FACT = {
+    HostSample: "cpu", JvmSample: "heap", PoolSample: "pools", ExecutorSample: "executors",
+    PgTable: "deadTuples", PgHorizonHolder: "horizon", PgDatabase: "wraparound",
+  };
+  const PLOTS_OF_ACTION = [
+    [/^pool\./, "pools"], [/^executor\./, "executors"], [/^cpu\./, "cpu"],
+    [/^pg\.(vacuum|analyze)$/, "deadTuples"], [/^pg\.(cancel|terminate)$/, "horizon"],
+  ];
+  function plotsOf(m) {
+    if (!m.plots) {
+      const plots = new Set();
+      for (const fact of m.facts || []) {
+        const plot = PLOTS_OF_FACT[fact && fact.type];
+        if (plot) plots.add(plot);
+      }
+      for (const [pattern, plot] of PLOTS_OF_ACTION) {
+        if (pattern.test(m.type || "")) plots.add(plot);
+      }
+      m.plots = plots;
+    }
+    return m.plots;
+  }
+
   function drawMarkers(u) {
     const over = u.over;
     over.querySelectorAll(".marker").forEach((m) => m.remove());
     const [min, max] = [u.scales.x.min, u.scales.x.max];
     const groups = [];
+    const here = u.governorPlot && u.governorPlot.id;
     for (const m of state.markers) {
+      const plots = plotsOf(m);
+      if (plots.size && !plots.has(here)) continue;
       const x = m.t / 1000;
       if (x < min || x > max) continue;
       const left = Math.round(u.valToPos(x, "x"));
