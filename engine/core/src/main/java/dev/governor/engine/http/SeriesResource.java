@@ -57,11 +57,14 @@ final class SeriesResource {
         body.put("now", System.currentTimeMillis());
         body.put("windowMs", store.pointsPerSeries() * store.resolution().toMillis());
         body.put("resolutionMs", store.resolution().toMillis());
-        List<Map<String, Object>> plots = new ArrayList<>();
-        for (Plot plot : Plot.values()) {
-            plots.add(Map.of("id", plot.id(), "title", plot.title(), "unit", plot.unit()));
+        if (since == 0) {
+            // What the plots are does not change while Governor runs: told on the first read only.
+            List<Map<String, Object>> plots = new ArrayList<>();
+            for (Plot plot : Plot.values()) {
+                plots.add(Map.of("id", plot.id(), "title", plot.title(), "unit", plot.unit()));
+            }
+            body.put("plots", plots);
         }
-        body.put("plots", plots);
         List<Map<String, Object>> series = new ArrayList<>();
         for (SeriesPoints points : snapshot.series()) {
             Map<String, Object> row = new LinkedHashMap<>();

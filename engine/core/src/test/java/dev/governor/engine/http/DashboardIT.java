@@ -249,6 +249,16 @@ class DashboardIT {
             Thread.sleep(1000);
         }
         await("the plots", () -> driver().findElements(By.cssSelector(".plot canvas")).size() >= 3);
+        // What polling costs, as the browser measured it: bytes and time of each GET /api/series after the first.
+        Object polls = browser.script("""
+                const polls = performance.getEntriesByType('resource').filter(e => e.name.includes('/api/series'));
+                const later = polls.slice(1);
+                const mean = (f) => later.reduce((sum, e) => sum + f(e), 0) / Math.max(1, later.length);
+                return [polls.length, polls.length ? polls[0].encodedBodySize : 0, mean(e => e.encodedBodySize), mean(e => e.duration)];
+                """);
+        var figures = (java.util.List<?>) polls;
+        System.out.printf("dashboard: %s polls of /api/series; the first %s bytes, then %.0f bytes and %.1f ms on average%n",
+                figures.get(0), figures.get(1), ((Number) figures.get(2)).doubleValue(), ((Number) figures.get(3)).doubleValue());
         Path light = browser.fullPageScreenshot(SCREENSHOTS.resolve("dashboard-light.png"), 1440);
         assertThat(Files.size(light)).isGreaterThan(10_000);
         try (Browser dark = Browser.start(1440, 900, true)) {
