@@ -172,7 +172,7 @@ public final class Governor implements AutoCloseable {
             SeriesStore series = new SeriesStore();
             facts = series.tee(facts);
 
-            metrics.bind(engine, reloader, audit, () -> gate.dispatcher().inFlight());
+            metrics.bind(engine, reloader, audit, gate.dispatcher());
             // Routes and POST /api/samples deliver through the same tee: the newest fact per subject, counted by source.
             CurrentFacts current = new CurrentFacts(facts, CURRENT_FACTS_CAPACITY, clock, metrics::factsIn);
             CamelRoutes routes = CamelRoutes.start(config.routes().dir(), current, codec, Samplers.builtIn(clock, config), false);

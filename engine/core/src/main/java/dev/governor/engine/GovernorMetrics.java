@@ -3,6 +3,7 @@ package dev.governor.engine;
 import dev.governor.api.ActionOutcome;
 import dev.governor.api.Fact;
 import dev.governor.engine.audit.AuditLog;
+import dev.governor.engine.dispatch.Dispatcher;
 import dev.governor.engine.envelope.Verdict;
 import dev.governor.engine.rules.RuleEngine;
 import dev.governor.engine.rules.RuleReloader;
@@ -56,7 +57,7 @@ public final class GovernorMetrics {
     private final Map<String, Timer> requests = new ConcurrentHashMap<>();
 
     /** Gauges and counters read from the parts they describe. */
-    public void bind(RuleEngine engine, RuleReloader reloader, AuditLog audit, java.util.function.IntSupplier inFlight) {
+    public void bind(RuleEngine engine, RuleReloader reloader, AuditLog audit, Dispatcher dispatcher) {
         Gauge.builder("governor_session_facts", engine, RuleEngine::factCount)
                 .description("Facts in the rules session").register(registry);
         Gauge.builder("governor_engine_queued_facts", engine, RuleEngine::queued)
@@ -70,7 +71,8 @@ public final class GovernorMetrics {
                 .tag("result", "failed").description("Rule reloads").register(registry);
         FunctionCounter.builder("governor_audit_write_failures_total", audit, AuditLog::failures)
                 .description("Audit lines that could not be written").register(registry);
-        Gauge.builder("governor_actions_in_flight", inFlight, s -> s.getAsInt())
+        // Micrometer holds a gauge's object weakly: the dispatcher, which Governor holds, not a lambda.
+        Gauge.builder("governor_actions_in_flight", dispatcher, Dispatcher::inFlight)
                 .description("Actions handed to a plugin whose outcome is not known yet").register(registry);
     }
 

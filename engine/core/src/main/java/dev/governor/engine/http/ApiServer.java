@@ -119,6 +119,16 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(GovernorConfig.Api api, ApiToken token, List<Endpoint> endpoints, Observer observer)
             throws Exception {
+        // Camel's Vert.x server only logs a failure to listen; find out first, with a message that says what to change.
+        if (api.port() != 0) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new java.net.InetSocketAddress(api.bind(), api.port()));
+            } catch (java.io.IOException e) {
+                throw new ConfigException("api: cannot listen on " + api.bind() + ":" + api.port() + ": " + e.getMessage()
+                        + " (is another Governor running?); set api.port or --port, or api.bind or --bind");
+            }
+        }
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(2)
                 .setWorkerPoolSize(8)

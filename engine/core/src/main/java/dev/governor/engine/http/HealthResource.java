@@ -82,7 +82,11 @@ final class HealthResource {
         engine.put("queued", governor.engine().queued());
         body.put("engine", engine);
 
-        body.put("routes", Map.of("started", started, "total", routes.size(), "routes", routes));
+        Map<String, Object> routesBody = new LinkedHashMap<>();
+        routesBody.put("started", started);
+        routesBody.put("total", routes.size());
+        routesBody.put("routes", routes);
+        body.put("routes", routesBody);
         body.put("sources", sources);
         body.put("breaker", governor.envelope().breakerOpen().orElse("closed"));
         body.put("actionsInFlight", governor.dispatcher().inFlight());

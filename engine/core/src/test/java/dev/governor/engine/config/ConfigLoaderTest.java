@@ -308,4 +308,47 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageEndingWith("nope.yaml: no such file");
     }
+
+    @Test
+    void readsTheApiSectionAndResolvesItsFilesAgainstTheConfigurationFolder() {
+        GovernorConfig config = new ConfigLoader(Map.of("TLS_PASSWORD", "changeit")::get).parse("""
+                api:
+                  enabled: true
+                  bind: 0.0.0.0
+                  port: 9000
+                  token: a-token-of-sixteen-chars
+                  maxBodyBytes: 65536
+                  tls: { keyStore: tls/governor.p12, keyStorePassword: "${TLS_PASSWORD}" }
+                """, "governor.yaml").resolvedAgainst(java.nio.file.Path.of("/etc/governor"));
+        GovernorConfig.Api api = config.api();
+        assertThat(api.enabled()).isTrue();
+        assertThat(api.bind()).isEqualTo("0.0.0.0");
+        assertThat(api.port()).isEqualTo(9000);
+        assertThat(api.maxBodyBytes()).isEqualTo(65536);
+        assertThat(api.tls().keyStore()).isEqualTo(java.nio.file.Path.of("/etc/governor/tls/governor.p12"));
+        assertThat(api.tls().keyStorePassword()).isEqualTo("changeit");
+        assertThat(api.tokenFile()).isEqualTo(java.nio.file.Path.of("/etc/governor/state/api-token"));
+        assertThat(api.toString()).doesNotContain("a-token-of-sixteen-chars", "changeit");
+    }
+
+    @Test
+    void theApiIsLeftToTheCallerWhenNotSetAndListensOnThisMachineOnly() {
+        GovernorConfig.Api api = GovernorConfig.defaults().api();
+        assertThat(api.enabled()).isNull();
+        assertThat(api.enabledOr(false)).isFalse();
+        assertThat(api.enabledOr(true)).isTrue();
+        assertThat(api.bind()).isEqualTo("127.0.0.1");
+        assertThat(api.port()).isEqualTo(8787);
+        assertThat(api.maxBodyBytes()).isEqualTo(1024 * 1024);
+    }
+
+    @Test
+    void aBadApiSettingNamesItsKey() {
+        assertThatThrownBy(() -> new ConfigLoader().parse("api: { port: 70000 }", "governor.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessage("governor.yaml: 'api': port must be between 0 and 65535, was 70000");
+        assertThatThrownBy(() -> new ConfigLoader().parse("api: { prot: 1 }", "governor.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("governor.yaml: unknown key 'api.prot'; expected one of: bind, enabled");
+        assertThatThrownBy(() -> new ConfigLoader().parse("api: { tls: { keyStorePassword: x } }", "governor.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("keyStore is required");
+    }
 }

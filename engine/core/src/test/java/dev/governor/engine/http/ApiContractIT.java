@@ -350,6 +350,7 @@ class ApiContractIT {
                 "governor_session_facts ", "governor_rule_firings_total{rule=\"Notify when callers wait\"}",
                 "governor_actions_total{", "governor_action_duration_seconds_count{", "governor_rules_compile_seconds ",
                 "governor_rules_reloads_total{result=\"failed\"}", "governor_audit_write_failures_total ",
+                "governor_actions_in_flight 0.0", "governor_engine_queued_facts ",
                 "governor_api_request_duration_seconds_count{method=\"POST\",path=\"/api/samples\",status=\"202\"}");
     }
 
