@@ -56,13 +56,22 @@ class DemoDashboardIT {
                 await("a marker for rule '" + expected[1] + "' on the " + expected[0] + " plot", printed,
                         () -> !browser.driver().findElements(marker).isEmpty());
             }
-            WebElement grow = browser.driver().findElement(
-                    By.cssSelector(".plot[data-plot=pools] .marker[data-rule='Grow a pool whose callers keep waiting'] .knob"));
-            grow.click();
+            By grow = By.cssSelector(".plot[data-plot=pools] .marker[data-rule='Grow a pool whose callers keep waiting'] .knob");
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    browser.driver().findElement(grow).click();
+                    break;
+                } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                }
+            }
             WebElement details = browser.driver().findElement(By.id("details"));
             await("the marker's details", printed, details::isDisplayed);
             assertThat(details.getText()).contains("Grow a pool whose callers keep waiting", "pool.resize on 'orders'",
                     "APPLIED", "\"type\": \"PoolSample\"");
+            browser.screenshot(SCREENSHOTS.resolve("demo-details.png"));
             browser.driver().findElement(By.id("details-close")).click();
             assertThat(browser.driver().findElements(By.cssSelector(".plot canvas"))).hasSizeGreaterThanOrEqualTo(5);
             assertThat(browser.consoleProblems()).isEmpty();

@@ -178,13 +178,16 @@ class DashboardIT {
     @Test
     void anActionMarkerAppearsAfterAnActionAndItsDetailsShowTheRule() {
         send(pool("checkout", 10, 3, 10));
-        By marker = By.cssSelector(".plot[data-plot=pools] .marker[data-rule='" + RULE + "']");
-        await("a marker for the action", () -> !driver().findElements(marker).isEmpty());
-        assertThat(driver().findElement(marker).getAttribute("class")).isEqualTo("marker");
-        WebElement knob = driver().findElement(marker).findElement(By.className("knob"));
-        assertThat(knob.getAttribute("title")).contains(RULE, "notify.log on 'checkout'", "APPLIED");
+        // Other tests' actions have markers too: this one's knob is the one that names its target.
+        By knobs = By.cssSelector(".plot[data-plot=pools] .marker[data-rule='" + RULE + "'] .knob");
+        Supplier<WebElement> checkout = () -> driver().findElements(knobs).stream()
+                .filter(k -> k.getAttribute("title").contains("notify.log on 'checkout'")).findFirst().orElse(null);
+        await("a marker for the action", () -> checkout.get() != null);
+        WebElement knob = checkout.get();
+        assertThat(knob.findElement(By.xpath("..")).getAttribute("class")).isEqualTo("marker");
+        assertThat(knob.getAttribute("title")).contains(RULE, "notify.log on 'checkout'", "ADMITTED → APPLIED");
 
-        knob.click();
+        click(checkout);
         WebElement details = driver().findElement(By.id("details"));
         await("the marker's details", details::isDisplayed);
         String text = details.getText();
@@ -224,10 +227,56 @@ class DashboardIT {
 
         By row = By.cssSelector("#silence-rows tr[data-id='" + silence.path("id").asText() + "']");
         await("the silence in the page's table", () -> !driver().findElements(row).isEmpty());
-        driver().findElement(By.cssSelector("#silence-rows tr[data-id='" + silence.path("id").asText() + "'] button")).click();
+        click(() -> driver().findElement(By.cssSelector("#silence-rows tr[data-id='" + silence.path("id").asText() + "'] button")));
         await("the silence to end", () -> text(By.id("silence-message")).equals("Silence " + silence.path("id").asText() + " ended."));
         assertThat(silences()).noneMatch(s -> s.path("id").asText().equals(silence.path("id").asText()));
         assertThat(browser.consoleProblems()).isEmpty();
+    }
+
+    @Test
+    void aReloadThatFailsShowsItsErrorWithFileAndLineAndTheRulesThatKeepRunning() throws Exception {
+        Path rule = dir.resolve("rules/it.drl");
+        try {
+            Files.writeString(rule, RULES.replace("then", "thn"));
+            assertThat(api.post("/api/rules/reload", (String) null).status()).isEqualTo(422);
+            await("the reload's error", () -> text(By.id("rules-problems")).matches("(?s).*it\\.drl:\\d+: .*"));
+            assertThat(text(By.id("chip-rules"))).isEqualTo("1 rules, reload failed");
+            assertThat(driver().findElement(By.id("chip-rules")).getAttribute("class")).contains("bad");
+        } finally {
+            Files.writeString(rule, RULES);
+            assertThat(api.post("/api/rules/reload", (String) null).status()).isEqualTo(200);
+        }
+        await("the fixed rules", () -> text(By.id("chip-rules")).equals("1 rules") && text(By.id("rules-problems")).isEmpty());
+        assertThat(browser.consoleProblems()).isEmpty();
+    }
+
+    @Test
+    void theDecisionsTableFiltersAsTheApiDoes() {
+        send(pool("filter-a", 10, 2, 10));
+        send(pool("filter-b", 10, 2, 10));
+        await("both decisions in the table", () -> text(By.id("decision-rows")).contains("filter-a")
+                && text(By.id("decision-rows")).contains("filter-b"));
+        fill(driver().findElement(By.id("decision-filter")), "target", "filter-b");
+        await("only filter-b's", () -> !text(By.id("decision-rows")).contains("filter-a")
+                && text(By.id("decision-rows")).contains("filter-b"));
+        click(() -> driver().findElement(By.cssSelector("#decision-rows tr")));
+        await("the decision's details", () -> driver().findElement(By.id("details")).isDisplayed());
+        assertThat(text(By.id("details-body"))).contains(RULE, "notify.log on 'filter-b'", "2 callers wait");
+        assertThat(browser.consoleProblems()).isEmpty();
+    }
+
+    /** Clicks what {@code find} finds, finding it again if the page replaced it meanwhile. */
+    static void click(Supplier<WebElement> find) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                find.get().click();
+                return;
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     static void fill(WebElement form, String name, String value) {

@@ -399,7 +399,6 @@
 
   function drawMarkers(u) {
     const over = u.over;
-    over.querySelectorAll(".marker").forEach((m) => m.remove());
     const [min, max] = [u.scales.x.min, u.scales.x.max];
     const groups = [];
     const here = u.governorPlot && u.governorPlot.id;
@@ -417,19 +416,27 @@
         groups.push({ left, items: [m] });
       }
     }
+    // A marker that stays keeps its element, only moved as time goes by: no flicker under the pointer.
+    const existing = new Map([...over.querySelectorAll(".marker")].map((node) => [node.dataset.key, node]));
     for (const group of groups) {
-      const lead = group.items.slice().reverse().find((m) => !held(m)) || group.items[group.items.length - 1];
-      const knob = el("span", { class: "knob", title: group.items.map(summary).join("\n") });
-      knob.addEventListener("click", (e) => {
-        e.stopPropagation();
-        showDetails(group.items);
-      });
-      const marker = el("div", {
-        class: markerClass(lead), style: "left:" + group.left + "px",
-        "data-rule": lead.rule, "data-id": String(lead.id),
-      }, knob);
-      over.append(marker);
+      const key = group.items.map((m) => m.id).join(",");
+      let marker = existing.get(key);
+      if (marker) {
+        existing.delete(key);
+      } else {
+        const lead = group.items.slice().reverse().find((m) => !held(m)) || group.items[group.items.length - 1];
+        const items = group.items;
+        const knob = el("span", { class: "knob", title: items.map(summary).join("\n") });
+        knob.addEventListener("click", (e) => {
+          e.stopPropagation();
+          showDetails(items);
+        });
+        marker = el("div", { class: markerClass(lead), "data-key": key, "data-rule": lead.rule, "data-id": String(lead.id) }, knob);
+        over.append(marker);
+      }
+      marker.style.left = group.left + "px";
     }
+    existing.forEach((node) => node.remove());
   }
 
   const summary = (m) => time(m.t) + "  " + m.rule + ": " + m.type + " on '" + m.target + "'  "
