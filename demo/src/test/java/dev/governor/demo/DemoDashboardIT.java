@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -61,7 +62,7 @@ class DemoDashboardIT {
                 try {
                     browser.driver().findElement(grow).click();
                     break;
-                } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                } catch (StaleElementReferenceException e) {
                     if (attempt == 3) {
                         throw e;
                     }
@@ -112,8 +113,12 @@ class DemoDashboardIT {
     private static void await(String what, StringWriter printed, Supplier<Boolean> condition) {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (System.nanoTime() < deadline) {
-            if (Boolean.TRUE.equals(condition.get())) {
-                return;
+            try {
+                if (Boolean.TRUE.equals(condition.get())) {
+                    return;
+                }
+            } catch (StaleElementReferenceException e) {
+                // a plot drawn anew as a series joined it: look again
             }
             try {
                 Thread.sleep(250);

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -126,8 +127,10 @@ class DashboardIT {
     }
 
     static String text(By by) {
-        var found = driver().findElements(by);
-        return found.isEmpty() ? "" : found.get(0).getText();
+        return again(() -> {
+            var found = driver().findElements(by);
+            return found.isEmpty() ? "" : found.get(0).getText();
+        });
     }
 
     /** The value a plot's legend shows for a series: its newest, when the cursor is off the plot. */
@@ -135,11 +138,19 @@ class DashboardIT {
         return text(By.cssSelector(".legend .item[data-series='" + seriesId + "'] .value"));
     }
 
+    /**
+     * Waits for {@code condition}. A plot is drawn anew when a series joins it, markers and all, so an element found a
+     * moment ago may be gone: that counts as not yet.
+     */
     static void await(String what, Supplier<Boolean> condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < deadline) {
-            if (Boolean.TRUE.equals(condition.get())) {
-                return;
+            try {
+                if (Boolean.TRUE.equals(condition.get())) {
+                    return;
+                }
+            } catch (StaleElementReferenceException e) {
+                // drawn anew: look again
             }
             try {
                 Thread.sleep(100);
@@ -183,9 +194,8 @@ class DashboardIT {
         Supplier<WebElement> checkout = () -> driver().findElements(knobs).stream()
                 .filter(k -> k.getAttribute("title").contains("notify.log on 'checkout'")).findFirst().orElse(null);
         await("a marker for the action", () -> checkout.get() != null);
-        WebElement knob = checkout.get();
-        assertThat(knob.findElement(By.xpath("..")).getAttribute("class")).isEqualTo("marker");
-        assertThat(knob.getAttribute("title")).contains(RULE, "notify.log on 'checkout'", "ADMITTED → APPLIED");
+        assertThat(again(() -> checkout.get().findElement(By.xpath("..")).getAttribute("class"))).isEqualTo("marker");
+        assertThat(again(() -> checkout.get().getAttribute("title"))).contains(RULE, "notify.log on 'checkout'", "ADMITTED → APPLIED");
 
         click(checkout);
         WebElement details = driver().findElement(By.id("details"));
@@ -267,12 +277,19 @@ class DashboardIT {
 
     /** Clicks what {@code find} finds, finding it again if the page replaced it meanwhile. */
     static void click(Supplier<WebElement> find) {
+        again(() -> {
+            find.get().click();
+            return null;
+        });
+    }
+
+    /** What {@code read} reads from the page, read again if the page replaced an element meanwhile. */
+    static <T> T again(Supplier<T> read) {
         for (int attempt = 1; ; attempt++) {
             try {
-                find.get().click();
-                return;
-            } catch (org.openqa.selenium.StaleElementReferenceException e) {
-                if (attempt == 3) {
+                return read.get();
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 5) {
                     throw e;
                 }
             }

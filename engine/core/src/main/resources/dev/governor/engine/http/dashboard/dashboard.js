@@ -145,6 +145,13 @@
   const now = () => Date.now() + state.clockOffset;
 
   function mergeSeries(answer) {
+    if (answer.cursor < state.cursor) {
+      // Governor restarted: its answer holds everything it has; its decisions are numbered from 1 again.
+      state.markers = [];
+      state.markersAfter = 0;
+      answer.markers = [];
+      answer.markersCursor = 0;
+    }
     state.windowMs = answer.windowMs || state.windowMs;
     state.resolutionMs = answer.resolutionMs || state.resolutionMs;
     if (answer.now) state.clockOffset = answer.now - Date.now();
