@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * A running Governor: routes bring samples in as facts, rules decide, the safety envelope admits, plugins
  * act, the audit says what happened. {@link #start} checks everything it can before anything runs (plugins,
  * their settings, the envelope and its state file, the rules, the routes) and fails with a message naming
- * what to fix; {@link #close} stops in order: routes, then rules, then actions in flight (and the envelope
+ * what to fix; {@link #close} stops in order: the HTTP API, routes, then rules, then actions in flight (and the envelope
  * saves its state), then the audit.
  *
  * <p>With {@code api.enabled: true} it serves the HTTP API ({@link #api()}, {@code docs/api.md}); an embedded

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Secrets are masked before a line is written ({@link Secrets#mask(JsonNode)}): parameters and fact members
  * named like passwords or tokens, passwords in URLs. The last {@link #RECENT} lines are also kept in memory,
- * numbered, for {@code GET /api/decisions} ({@link #recent}).
+ * numbered, for {@code GET /api/decisions} ({@link #recent}); at start they are read from the end of the file, so
+ * a restart does not empty the list.
  */
 public final class AuditLog implements AutoCloseable {
 
@@ -60,7 +61,8 @@ public final class AuditLog implements AutoCloseable {
     /**
      * One audit line kept in memory, with what the API filters on.
      *
-     * @param seq     its number since start, from 1; newer lines have higher numbers
+     * @param seq     its number since start, from 1 (lines read back from the file at start come first); newer
+     *                lines have higher numbers
      * @param time    when the outcome was known
      * @param rule    the rule that decided
      * @param type    the action's type
@@ -83,6 +85,7 @@ public final class AuditLog implements AutoCloseable {
         if (parent != null) {
             Files.createDirectories(parent);
         }
+        readBack();
         this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
@@ -114,6 +117,50 @@ public final class AuditLog implements AutoCloseable {
                 failures.incrementAndGet();
                 LOG.error("Could not append to the audit file {}: {}; the entry was: {}", file, e.getMessage(), line);
             }
+        }
+    }
+
+    /** The last lines of an existing audit file, back into memory: at most the last 16 MiB of it are read. */
+    private void readBack() {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        long window = 16L * 1024 * 1024;
+        try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(file)) {
+            long size = channel.size();
+            long from = Math.max(0, size - window);
+            channel.position(from);
+            java.io.BufferedReader reader = new java.io.BufferedReader(java.nio.channels.Channels.newReader(channel, StandardCharsets.UTF_8));
+            if (from > 0) {
+                reader.readLine(); // a partial line
+            }
+            java.util.ArrayDeque<String> last = new java.util.ArrayDeque<>();
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (!line.isBlank()) {
+                    last.addLast(line);
+                    if (last.size() > RECENT) {
+                        last.removeFirst();
+                    }
+                }
+            }
+            int unreadable = 0;
+            for (String line : last) {
+                try {
+                    JsonNode node = mapper.readTree(line);
+                    recent.addLast(new Entry(++sequence, java.time.Instant.parse(node.path("time").asText()),
+                            node.path("rule").asText(null), node.at("/action/type").asText(null),
+                            node.at("/action/target").asText(null), node.at("/verdict/kind").asText(null),
+                            node.path("status").asText(null), line));
+                } catch (IOException | RuntimeException e) {
+                    unreadable++;
+                }
+            }
+            if (unreadable > 0) {
+                LOG.warn("{}: {} of its last {} line(s) are not audit lines; GET /api/decisions leaves them out", file,
+                        unreadable, last.size());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not read the last lines of {} back: {}; GET /api/decisions starts empty", file, e.getMessage());
         }
     }
 

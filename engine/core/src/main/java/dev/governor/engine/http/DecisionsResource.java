@@ -20,7 +20,8 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * {@code GET /api/decisions}: the audit's latest lines ({@link AuditLog#RECENT} are kept in memory since start),
+ * {@code GET /api/decisions}: the audit's latest lines ({@link AuditLog#RECENT} are kept in memory, read back from
+ * the audit file at start),
  * newest first, each as written to the audit file plus its {@code seq}. Filters: {@code rule}, {@code type},
  * {@code target} (globs), {@code verdict} and {@code status} (comma-separated kinds), {@code since} and
  * {@code until} (ISO-8601 times, on the line's {@code time}); paging: {@code limit} (default 100, at most 1000)

@@ -36,7 +36,10 @@ final class SilencesResource {
     ApiResponse list(ApiRequest request) {
         List<Silence> silences = governor.envelope().silences();
         List<Map<String, Object>> rows = silences.stream().map(SilencesResource::row).toList();
-        return ApiResponse.json(Map.of("count", rows.size(), "silences", rows));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("count", rows.size());
+        body.put("silences", rows);
+        return ApiResponse.json(body);
     }
 
     ApiResponse add(ApiRequest request) {

@@ -54,4 +54,31 @@ class AuditLogTest {
         }
         assertThat(Files.readAllLines(file)).as("appends, never truncates").hasSize(2);
     }
+
+    @Test
+    void keepsTheLatestLinesInMemoryMaskedAndReadsThemBackAtStart(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("audit.jsonl");
+        PoolSample sample = new PoolSample("orders", 10, 0, 6, 10, AT);
+        try (AuditLog audit = new AuditLog(file, new FactCodec(Clock.systemUTC()))) {
+            for (int i = 1; i <= 3; i++) {
+                Action action = new Action("notify.log", "pool-" + i, Map.of("message", "m", "password", "hunter2"), "r");
+                audit.record(new Decision(i, action, "Rule " + i, List.of(sample), AT),
+                        ActionOutcome.applied(action, "ok", AT.plusSeconds(i)), Mode.ENFORCE, Duration.ZERO);
+            }
+            List<AuditLog.Entry> recent = audit.recent(entry -> true, 10);
+            assertThat(recent).extracting(AuditLog.Entry::target).containsExactly("pool-3", "pool-2", "pool-1");
+            assertThat(recent).extracting(AuditLog.Entry::seq).containsExactly(3L, 2L, 1L);
+            assertThat(recent.get(0).json()).contains("\"password\":\"***\"").doesNotContain("hunter2");
+            assertThat(audit.recent(entry -> entry.rule().equals("Rule 2"), 10)).hasSize(1);
+        }
+        assertThat(Files.readString(file)).doesNotContain("hunter2");
+        Files.writeString(file, "not an audit line\n", java.nio.file.StandardOpenOption.APPEND);
+        try (AuditLog again = new AuditLog(file, new FactCodec(Clock.systemUTC()))) {
+            List<AuditLog.Entry> recent = again.recent(entry -> true, 10);
+            assertThat(recent).extracting(AuditLog.Entry::target).containsExactly("pool-3", "pool-2", "pool-1");
+            assertThat(recent.get(0).status()).isEqualTo("APPLIED");
+            assertThat(recent.get(0).time()).isEqualTo(AT.plusSeconds(3));
+            assertThat(again.kept()).isEqualTo(3);
+        }
+    }
 }
