@@ -93,8 +93,13 @@ final class Demo {
                     timeline.say("Governor started: " + governor.rules().ruleNames().size() + " rules from " + rules
                             + ", audit in " + config.audit().file());
                     if (governor.api() != null) {
-                        timeline.say("dashboard: " + governor.api().url() + "/  (the HTTP API under " + governor.api().url()
-                                + "/api/; the token for changes is in " + config.api().tokenFile() + ")");
+                        String url = governor.api().url();
+                        boolean dashboard = governor.api().endpoints().stream()
+                                .anyMatch(e -> e.method().equals("GET") && (e.path().equals("/") || e.path().equals("/*")));
+                        timeline.say(dashboard
+                                ? "dashboard: " + url + "/  (the HTTP API under " + url + "/api/; the token for changes is in "
+                                + config.api().tokenFile() + ")"
+                                : "HTTP API: " + url + "/api/  (docs/api.md; the token for changes is in " + config.api().tokenFile() + ")");
                     }
                     timeline.say("");
                     workload.start();

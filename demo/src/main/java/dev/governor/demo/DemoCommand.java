@@ -54,10 +54,17 @@ public final class DemoCommand implements Subcommand, Callable<Integer> {
     public Integer call() throws Exception {
         Duration runFor = null;
         if (duration != null) {
-            runFor = Durations.parse(duration);
+            try {
+                runFor = Durations.parse(duration);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--duration: " + e.getMessage());
+            }
             if (runFor.isNegative() || runFor.isZero()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be positive, was " + duration);
             }
+        }
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be between 0 and 65535, was " + port);
         }
         Path rulesDir = rules != null ? rules : defaultRules();
         if (!hasRules(rulesDir)) {
@@ -72,9 +79,6 @@ public final class DemoCommand implements Subcommand, Callable<Integer> {
         out.println();
         out.flush();
 
-        if (port < 0 || port > 65535) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be between 0 and 65535, was " + port);
-        }
         Demo demo = new Demo(rulesDir, workDir, runFor, noApi ? null : port, out);
         CountDownLatch finished = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {

@@ -127,7 +127,8 @@ final class Timeline implements EnvelopeGate.Listener {
             }
             case "pg.vacuum": {
                 Matcher m = VACUUM.matcher(message);
-                Long before = first(decision, PgTable.class) == null ? null : first(decision, PgTable.class).deadTuples();
+                PgTable table = first(decision, PgTable.class);
+                Long before = table == null ? null : table.deadTuples();
                 if (!m.find()) {
                     return message;
                 }

@@ -56,6 +56,7 @@ final class Workload implements AutoCloseable {
     private final AtomicLong callerErrors = new AtomicLong();
     private final AtomicLong queries = new AtomicLong();
     private volatile boolean running;
+    private boolean closed;
     private HikariDataSource pool;
     private ThreadPoolExecutor reports;
     private ThrottlingExecutor throttle;
@@ -249,8 +250,13 @@ final class Workload implements AutoCloseable {
         return queries.get();
     }
 
+    /** Stops every part and waits for its threads; a second call does nothing. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         running = false;
         Registry.global().unregister(HikariDataSource.class, POOL);
         Registry.global().unregister(ThreadPoolExecutor.class, EXECUTOR);

@@ -70,9 +70,9 @@ class DemoIT {
         assertThat(left.stream().map(Thread::getName).collect(Collectors.toList())).as("threads the demo left running").isEmpty();
     }
 
-    /** Waits for the demo to print its dashboard address, then asks the API there for its health; the status code. */
+    /** Waits for the demo to print its dashboard (or, without the dashboard, API) address, then asks the API there for its health; the status code. */
     private static int probeHealth(StringWriter printed) {
-        Pattern address = Pattern.compile("dashboard: (http://127\\.0\\.0\\.1:\\d+)/");
+        Pattern address = Pattern.compile("(?:dashboard|HTTP API): (http://127\\.0\\.0\\.1:\\d+)/");
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < until) {
             Matcher m = address.matcher(printed.toString());

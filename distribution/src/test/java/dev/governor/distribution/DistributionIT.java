@@ -78,6 +78,45 @@ class DistributionIT {
         assertThat(plugins.output()).contains("pool.resize", "pg.vacuum", "pg.terminate", "executor.throttle", "notify.log");
     }
 
+    @Test
+    void runStartsFromTheInstallationAndStopsCleanlyOnSigterm(@TempDir Path elsewhere) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/governor").toString(), "run", "--port", "0")
+                .directory(elsewhere.toFile()).redirectErrorStream(true);
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("GOVERNOR_OPTS");
+        builder.environment().remove("STATE_DIRECTORY");
+        Process process = builder.start();
+        StringBuffer output = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    output.append(line).append('\n');
+                }
+            } catch (IOException e) {
+                output.append("(read failed: ").append(e).append(")\n");
+            }
+        }, "governor-run-output");
+        reader.start();
+        try {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!output.toString().contains("Governor started") && process.isAlive() && System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            assertThat(output.toString()).as("started from the installation").contains("Governor started in dry-run mode");
+        } finally {
+            // SIGTERM, as systemctl stop sends; not Process.destroy(), which also closes the output being read
+            new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stops within the unit's TimeoutStopSec").isTrue();
+            reader.join(5_000);
+        }
+        assertThat(process.exitValue()).as("SuccessExitStatus=143 in the unit: the JVM's exit on SIGTERM").isEqualTo(143);
+        assertThat(output.toString()).contains("Governor stopped");
+        assertThat(home.resolve("var/envelope.json")).as("state where config/governor.yaml puts it, outside the working directory")
+                .isRegularFile();
+        assertThat(elsewhere.resolve("state")).doesNotExist();
+    }
+
     private record Run(int exit, String output) {
     }
 
