@@ -25,6 +25,7 @@ import dev.governor.engine.rules.RuleProblem;
 import dev.governor.engine.rules.RuleReloader;
 import dev.governor.engine.rules.RuleSession;
 import dev.governor.engine.sample.Samplers;
+import dev.governor.engine.series.SeriesStore;
 import dev.governor.engine.simulate.FactRecorder;
 import dev.governor.spi.ActionHandler;
 import java.time.Clock;
@@ -64,13 +65,15 @@ public final class Governor implements AutoCloseable {
     private final CamelRoutes routes;
     private final GovernorMetrics metrics;
     private final CurrentFacts currentFacts;
+    private final SeriesStore series;
     private volatile ApiServer api;
 
     /** How many (type, key) pairs {@link #currentFacts()} keeps. */
     static final int CURRENT_FACTS_CAPACITY = 50_000;
 
     private Governor(GovernorConfig config, List<AutoCloseable> toClose, RuleReloader reloader, RuleEngine engine,
-                     EnvelopeGate gate, AuditLog audit, CamelRoutes routes, GovernorMetrics metrics, CurrentFacts currentFacts) {
+                     EnvelopeGate gate, AuditLog audit, CamelRoutes routes, GovernorMetrics metrics, CurrentFacts currentFacts,
+                     SeriesStore series) {
         this.config = config;
         this.toClose = toClose;
         this.reloader = reloader;
@@ -80,6 +83,7 @@ public final class Governor implements AutoCloseable {
         this.routes = routes;
         this.metrics = metrics;
         this.currentFacts = currentFacts;
+        this.series = series;
     }
 
     /** Starts Governor with the system clock and the plugins on this class's classpath. */
@@ -164,6 +168,9 @@ public final class Governor implements AutoCloseable {
                 facts = recorder;
                 LOG.info("Recording every fact the routes deliver to {}", config.record());
             }
+            // The dashboard's recent series: each fact the rules took, in bounded rings.
+            SeriesStore series = new SeriesStore();
+            facts = series.tee(facts);
 
             metrics.bind(engine, reloader, audit, gate.dispatcher());
             // Routes and POST /api/samples deliver through the same tee: the newest fact per subject, counted by source.
@@ -172,7 +179,7 @@ public final class Governor implements AutoCloseable {
             started.add(0, routes);
             routes.samples().observe(metrics::sampled);
 
-            Governor governor = new Governor(config, started, reloader, engine, gate, audit, routes, metrics, current);
+            Governor governor = new Governor(config, started, reloader, engine, gate, audit, routes, metrics, current, series);
             if (config.api().enabledOr(false)) {
                 ApiToken token = ApiToken.resolve(config.api(), System::getenv);
                 governor.api = ApiServer.start(config.api(), token, GovernorApi.endpoints(governor, codec), metrics::request);
@@ -283,6 +290,11 @@ public final class Governor implements AutoCloseable {
      */
     public CurrentFacts currentFacts() {
         return currentFacts;
+    }
+
+    /** The recent values of the signals the dashboard plots, fed by every fact the routes deliver. */
+    public SeriesStore series() {
+        return series;
     }
 
     /** The HTTP API server ({@link ApiServer#port()}, {@link ApiServer#url()}); null when {@code api} is not enabled. */

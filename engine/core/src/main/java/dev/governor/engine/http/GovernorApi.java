@@ -35,6 +35,8 @@ public final class GovernorApi {
         ActionsResource actions = new ActionsResource(governor);
         SilencesResource silences = new SilencesResource(governor);
         RulesResource rules = new RulesResource(governor);
+        SeriesResource series = new SeriesResource(governor);
+        DashboardFiles dashboard = new DashboardFiles();
         byte[] openApi = openApi();
         return List.of(
                 new Endpoint("GET", "/api/health", Access.READ, "Liveness and readiness: rules, routes, each source up or down",
@@ -53,7 +55,10 @@ public final class GovernorApi {
                 new Endpoint("GET", "/api/openapi.json", Access.READ, "This API's OpenAPI description",
                         request -> new ApiResponse(200, ApiResponse.JSON, openApi, Map.of())),
                 new Endpoint("GET", "/metrics", Access.READ, "Metrics, in Prometheus' text format",
-                        request -> ApiResponse.text(PROMETHEUS_TEXT, governor.metrics().scrape())));
+                        request -> ApiResponse.text(PROMETHEUS_TEXT, governor.metrics().scrape())),
+                new Endpoint("GET", "/api/series", Access.READ, "Recent values of the dashboard's signals, as columns, since a cursor",
+                        series::get),
+                new Endpoint("GET", "/*", Access.READ, "The dashboard: a page at / and its files", dashboard::get));
     }
 
     static byte[] openApi() {
