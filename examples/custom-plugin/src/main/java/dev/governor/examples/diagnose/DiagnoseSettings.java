@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * @param dir            where the files go; required; created when missing
  * @param maxFiles       how many files of this plugin the folder keeps; the oldest go first; default 20
  * @param maxBytes       how many bytes they may take together; default 256MB
- * @param compress       {@code none} (default) or {@code xz}: histograms and dumps shrink about tenfold
+ * @param compress       {@code none} (default) or {@code xz}: histograms and dumps shrink about eight-fold
  * @param maxJfrDuration the longest recording a rule may ask for; default 10m
  * @param remotes        other JVMs, by the name rules use as the target
  */
