@@ -165,6 +165,9 @@ public final class RuleEngine implements FactSink, AutoCloseable {
             LOG.error("A rule failed while processing {} fact(s): {}", batch.size(), e.getMessage(), e);
             return;
         }
+        if (session.runaway() != null) {
+            LOG.error("Rules stopped while processing {} fact(s): {}", batch.size(), session.runaway());
+        }
         factsIn += batch.size();
         factCount = session.factCount();
         handOver(decisions);
