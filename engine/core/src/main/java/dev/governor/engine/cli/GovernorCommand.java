@@ -209,7 +209,8 @@ public final class GovernorCommand implements Runnable {
                 // SPI: the version each plugin was built for (ActionPlugin.spiVersion()), against this Governor's Spi.VERSION
                 String row = "%-" + width + "s  %-10s  %-5s  %s%n";
                 out.printf(row, "ACTION TYPE", "PLUGIN", "SPI", "FROM");
-                types.forEach((type, plugin) -> out.printf(row, type, plugin.name(), plugin.plugin().spiVersion(), plugin.source()));
+                types.forEach((type, plugin) ->
+                        out.printf(row, type, plugin.name(), plugin.plugin().spiVersion(), plugin.source()));
                 if (types.isEmpty()) {
                     out.println("(no plugins found on the classpath or in " + config.plugins().dir() + ")");
                 }

@@ -174,7 +174,8 @@ public final class RuleParamsFile {
             }
             String band = enterKey.substring(0, enterKey.length() - ENTER.length());
             String exitKey = band + EXIT;
-            if (!(params.asMap().get(enterKey) instanceof Number enter) || !(params.asMap().get(exitKey) instanceof Number exit)) {
+            if (!(params.asMap().get(enterKey) instanceof Number enter)
+                    || !(params.asMap().get(exitKey) instanceof Number exit)) {
                 continue;
             }
             boolean below = declared.below().contains(band);
@@ -189,7 +190,8 @@ public final class RuleParamsFile {
             Origin enterOrigin = declared.origin().get(enterKey);
             String message = String.format(Locale.ROOT, "%s is %s %s: band '%s' is entered at or %s %s and left "
                             + "%s %s, so a value between the two would be in it and out of it at once; %s",
-                    describe(enterKey, enter, enterSet, declared), below ? "above" : "below", describe(exitKey, exit, exitSet, declared),
+                    describe(enterKey, enter, enterSet, declared), below ? "above" : "below",
+                    describe(exitKey, exit, exitSet, declared),
                     band, below ? "below" : "above", enterKey, below ? "above" : "below", exitKey,
                     below ? "lower " + enterKey + " or raise " + exitKey + " (the exit at or above the enter)"
                             : "raise " + enterKey + " or lower " + exitKey + " (the exit at or below the enter)");

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class DefaultRulesWrongBandsTest {
 
-    private static final Duration HANG = Duration.ofSeconds(60);   // generous on a loaded machine; a loop never ends
+    private static final Duration HANG = Duration.ofSeconds(120);   // generous on a loaded machine; a loop never ends
 
     @Test
     void memoryBandsSetTheWrongWayRoundNeitherLoopNorAct() {

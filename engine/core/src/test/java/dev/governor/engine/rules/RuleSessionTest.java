@@ -69,7 +69,7 @@ class RuleSessionTest {
     void rulesThatWouldFireForEverAreStoppedNamingThemAndTheSessionCarriesOn() {
         try (RuleSession session = new RuleSession(compile(LOOP), RuleSession.ClockMode.PSEUDO)) {
             // 70%: in "busy" and below its exit at once; the two rules undo each other without end
-            List<Decision> decisions = assertTimeoutPreemptively(Duration.ofSeconds(60),
+            List<Decision> decisions = assertTimeoutPreemptively(Duration.ofSeconds(120),
                     () -> session.insert(List.of(new PoolSample("orders", 7, 3, 2, 10, T0))), "the rules thread hangs");
             assertThat(decisions).extracting(d -> d.rule()).containsExactly("Grow a saturated pool");
             assertThat(session.runaway()).startsWith("the rules fired 101000 times on one batch and would not stop")
