@@ -152,6 +152,9 @@ public final class RuleEngine implements FactSink, AutoCloseable {
         session = carried.session();
         old.close();
         factCount = session.factCount();
+        if (session.runaway() != null) {
+            LOG.error("Rules stopped on the facts carried over to the reloaded rules: {}", session.runaway());
+        }
         swap.done().complete(carried);
         handOver(carried.decisions());
     }

@@ -337,7 +337,7 @@ public final class RuleSession implements AutoCloseable {
             facts.sort(Comparator.comparingLong(Fact::atMillis));
             state.forEach(fresh.session::insert);
             facts.forEach(fresh.session::insert);
-            List<Decision> decisions = fresh.fire();
+            List<Decision> decisions = fresh.fire(state.size() + facts.size());   // a bound for all of them
             List<String> problems = new ArrayList<>();
             notCarried.forEach((problem, count) -> problems.add(count + " fact(s) of " + problem));
             return new CarryOver(fresh, decisions, state.size() + facts.size(), fresh.repeatsLeftOut, problems);
