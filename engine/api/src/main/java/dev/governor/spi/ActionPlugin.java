@@ -9,7 +9,8 @@ import java.util.Set;
  *
  * <p>Governor creates one handler per plugin at start-up, with the plugin's settings from
  * {@code governor.yaml} ({@code plugins.settings.<name>}). Methods added to this interface later come
- * with defaults, so a plugin built against an older version keeps working.
+ * with defaults, so a plugin built against an older version keeps working; {@link #spiVersion()} says which
+ * version that was ({@link Spi}).
  */
 public interface ActionPlugin {
 
@@ -24,4 +25,18 @@ public interface ActionPlugin {
      * the setting, the value and what is expected: Governor then refuses to start and shows the message.
      */
     ActionHandler create(PluginContext context);
+
+    /**
+     * The SPI version this plugin was built against, {@code MAJOR.MINOR}. Override it with
+     * {@code return Spi.VERSION;}: the constant is compiled into the plugin's class, so it keeps the
+     * version of the {@code governor-api} the plugin was built with. Governor refuses, at start-up, a
+     * plugin whose major differs from its own or whose minor is newer ({@link Spi#incompatibility}).
+     *
+     * <p>The default, {@link Spi#BASELINE}, is for plugins written before the SPI had a version. It cannot
+     * be the engine's {@code Spi.VERSION}: a default method runs the engine's code, so it would always
+     * match and say nothing about the plugin.
+     */
+    default String spiVersion() {
+        return Spi.BASELINE;
+    }
 }

@@ -103,11 +103,31 @@ public final class Governor implements AutoCloseable {
      */
     public static Governor start(GovernorConfig config, Clock clock, ClassLoader pluginClassLoader,
                                  EnvelopeGate.Listener observer) throws Exception {
+        return start(config, clock, pluginClassLoader, config.plugins().dir(), observer, () -> { });
+    }
+
+    /**
+     * Governor inside an application: it samples this JVM and the pools and executors the builder is given,
+     * and acts on them with the plugins on the application's class path. No HTTP port, no plugins folder
+     * unless asked. See {@link GovernorBuilder}.
+     */
+    public static GovernorBuilder embedded() {
+        return new GovernorBuilder();
+    }
+
+    /**
+     * @param pluginsDir the plugins folder to load, or null for none
+     * @param observer   told of every decision once its outcome is known, or null
+     * @param onClose    run last when Governor stops, or when it fails to start
+     */
+    static Governor start(GovernorConfig config, Clock clock, ClassLoader pluginClassLoader, java.nio.file.Path pluginsDir,
+                          EnvelopeGate.Listener observer, AutoCloseable onClose) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
+        started.add(onClose);
         GovernorMetrics metrics = new GovernorMetrics();
         try {
             FactCodec codec = new FactCodec(clock);
-            PluginRegistry registry = PluginRegistry.load(pluginClassLoader, config.plugins().dir());
+            PluginRegistry registry = PluginRegistry.load(pluginClassLoader, pluginsDir);
             started.add(registry);
             Map<String, ActionHandler> handlers = registry.createHandlers(config.plugins().settings(), clock, config.databasesForPlugins());
             new LinkedHashSet<>(handlers.values()).forEach(handler -> started.add(0, handler));

@@ -235,9 +235,12 @@ public final class GovernorCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             try (PluginRegistry registry = PluginRegistry.load(GovernorCommand.class.getClassLoader(), config.plugins().dir())) {
                 Map<String, LoadedPlugin> types = registry.actionTypes();
-                int width = types.keySet().stream().mapToInt(String::length).max().orElse(11);
-                out.printf("%-" + width + "s  %-10s  %s%n", "ACTION TYPE", "PLUGIN", "FROM");
-                types.forEach((type, plugin) -> out.printf("%-" + width + "s  %-10s  %s%n", type, plugin.name(), plugin.source()));
+                int width = Math.max(11, types.keySet().stream().mapToInt(String::length).max().orElse(0));
+                // SPI: the version each plugin was built for (ActionPlugin.spiVersion()), against this Governor's Spi.VERSION
+                String row = "%-" + width + "s  %-10s  %-5s  %s%n";
+                out.printf(row, "ACTION TYPE", "PLUGIN", "SPI", "FROM");
+                types.forEach((type, plugin) ->
+                        out.printf(row, type, plugin.name(), plugin.plugin().spiVersion(), plugin.source()));
                 if (types.isEmpty()) {
                     out.println("(no plugins found on the classpath or in " + config.plugins().dir() + ")");
                 }

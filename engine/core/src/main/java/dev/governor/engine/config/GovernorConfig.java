@@ -346,6 +346,11 @@ public record GovernorConfig(
         return new GovernorConfig(mode, rules.withDir(dir), routes, plugins, audit, engine, actions, databases, envelope, record, api);
     }
 
+    /** The same configuration with these rules settings. */
+    public GovernorConfig withRules(Rules newRules) {
+        return new GovernorConfig(mode, Objects.requireNonNull(newRules), routes, plugins, audit, engine, actions, databases, envelope, record);
+    }
+
     public GovernorConfig withRoutesDir(Path dir) {
         return new GovernorConfig(mode, rules, new Routes(dir), plugins, audit, engine, actions, databases, envelope, record, api);
     }

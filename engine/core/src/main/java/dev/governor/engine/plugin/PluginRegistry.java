@@ -5,6 +5,7 @@ import dev.governor.spi.ActionHandler;
 import dev.governor.spi.ActionPlugin;
 import dev.governor.spi.Database;
 import dev.governor.spi.PluginContext;
+import dev.governor.spi.Spi;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
@@ -86,6 +87,11 @@ public final class PluginRegistry implements AutoCloseable {
                 throw new PluginLoadException(loaded.plugin().getClass().getName() + " from " + loaded.source()
                         + " has the name '" + name + "': a plugin name is lower-case letters, digits and dashes");
             }
+            String incompatibility = Spi.incompatibility(spiVersionOf(loaded));
+            if (incompatibility != null) {
+                throw new PluginLoadException(loaded.source() + ": plugin '" + name + "' (" + loaded.plugin().getClass().getName()
+                        + ") cannot be loaded: " + incompatibility);
+            }
             LoadedPlugin sameName = byName.putIfAbsent(name, loaded);
             if (sameName != null) {
                 throw new PluginLoadException("Two plugins are named '" + name + "': " + sameName + " and " + loaded
@@ -104,6 +110,34 @@ public final class PluginRegistry implements AutoCloseable {
             }
         }
         return new PluginRegistry(plugins, byActionType, loaders);
+    }
+
+    private static String spiVersionOf(LoadedPlugin loaded) {
+        try {
+            return loaded.plugin().spiVersion();
+        } catch (RuntimeException | LinkageError e) {
+            throw new PluginLoadException(loaded.source() + ": plugin '" + loaded.name() + "': spiVersion() failed: " + e
+                    + "; it should return Spi.VERSION", e);
+        }
+    }
+
+    /** The fix for a class that could not be found, depending on whose class it is. */
+    private static String missingClassFix(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof NoClassDefFoundError || t instanceof ClassNotFoundException) {
+                String missing = String.valueOf(t.getMessage()).replace('/', '.');
+                if (missing.startsWith("dev.governor.")) {
+                    return "; " + missing + " is not in this Governor's SPI " + Spi.VERSION
+                            + ": the plugin was built for a newer SPI; upgrade Governor or use a build of the plugin for SPI "
+                            + Spi.VERSION;
+                }
+                return "; the class " + missing + " is missing: bundle the library that has it with the plugin (a folder"
+                        + " of jars in the plugins folder, or a shaded jar); only governor-api, SLF4J and Jackson's"
+                        + " annotations come from Governor";
+            }
+        }
+        return "; check that the class named in " + SERVICE_FILE + " exists in the jar and that the jar"
+                + " bundles every library it needs besides governor-api";
     }
 
     private static List<Path> entries(Path pluginsDir) {
@@ -155,9 +189,7 @@ public final class PluginRegistry implements AutoCloseable {
         } catch (ServiceConfigurationError | LinkageError e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new PluginLoadException(entry + ": cannot load its plugin: " + e.getMessage()
-                    + (cause != e ? " (" + cause + ")" : "")
-                    + "; check that the class named in " + SERVICE_FILE + " exists in the jar and that the jar"
-                    + " bundles every library it needs besides governor-api", e);
+                    + (cause != e ? " (" + cause + ")" : "") + missingClassFix(e), e);
         }
         return found;
     }
@@ -234,6 +266,9 @@ public final class PluginRegistry implements AutoCloseable {
                 ActionHandler handler;
                 try {
                     handler = loaded.plugin().create(new Context(loaded.name(), own, clock, Map.copyOf(databases)));
+                } catch (LinkageError e) {
+                    throw new PluginLoadException(loaded.source() + ": plugin '" + loaded.name() + "' failed to start: " + e
+                            + missingClassFix(e), e);
                 } catch (RuntimeException e) {
                     throw new PluginLoadException("governor.yaml: 'plugins.settings." + loaded.name() + "': "
                             + e.getMessage(), e);

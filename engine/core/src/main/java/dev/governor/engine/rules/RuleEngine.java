@@ -152,6 +152,9 @@ public final class RuleEngine implements FactSink, AutoCloseable {
         session = carried.session();
         old.close();
         factCount = session.factCount();
+        if (session.runaway() != null) {
+            LOG.error("Rules stopped on the facts carried over to the reloaded rules: {}", session.runaway());
+        }
         swap.done().complete(carried);
         handOver(carried.decisions());
     }
@@ -164,6 +167,9 @@ public final class RuleEngine implements FactSink, AutoCloseable {
             // A rule's consequence threw. The session stays usable; the facts stay inserted.
             LOG.error("A rule failed while processing {} fact(s): {}", batch.size(), e.getMessage(), e);
             return;
+        }
+        if (session.runaway() != null) {
+            LOG.error("Rules stopped while processing {} fact(s): {}", batch.size(), session.runaway());
         }
         factsIn += batch.size();
         factCount = session.factCount();

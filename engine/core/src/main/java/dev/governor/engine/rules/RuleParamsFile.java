@@ -17,7 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +37,12 @@ import java.util.regex.Pattern;
  * <p>Keys may also be nested ({@code pool: { grow: { step: 2 } } } is {@code pool.grow.step}). A string is a
  * duration; a param's kind is its default's. A param whose key ends in {@code window} is a look-back: facts
  * stay in the session at least that long.
+ *
+ * <p>Two number params {@code X.enter} and {@code X.exit} are a band: a condition is entered at or above its
+ * enter threshold and left below its exit one, so the exit must not be above the enter. A band entered at or
+ * below its threshold (a pool mostly idle, say) says so with the tag {@code !below} on its enter param:
+ * {@code pool.shrink.enter: !below 0.30}; its exit must not be below the enter. A band the wrong way round,
+ * in the file or after {@code rules.params}, is a problem naming both keys, their values and the fix.
  */
 public final class RuleParamsFile {
 
@@ -43,17 +51,26 @@ public final class RuleParamsFile {
 
     private static final YAMLFactory YAML = new YAMLFactory();
 
+    /** The tag on an {@code X.enter} param whose band is entered at or below it. */
+    public static final String BELOW_TAG = "below";
+
     /**
      * Params read from files, with where each was declared.
      *
      * @param params the values
      * @param origin the file and line each key was declared at
+     * @param below  the bands (the {@code X} of {@code X.enter}) entered at or below their enter threshold
      */
-    public record Declared(RuleParams params, Map<String, Origin> origin) {
+    public record Declared(RuleParams params, Map<String, Origin> origin, Set<String> below) {
         public static final Declared NONE = new Declared(RuleParams.empty(), Map.of());
 
         public Declared {
             origin = Map.copyOf(origin);
+            below = Set.copyOf(below);
+        }
+
+        public Declared(RuleParams params, Map<String, Origin> origin) {
+            this(params, origin, Set.of());
         }
     }
 
@@ -75,6 +92,7 @@ public final class RuleParamsFile {
     public static Declared read(List<Path> folders, List<RuleProblem> problems) {
         Map<String, Object> values = new TreeMap<>();
         Map<String, Origin> origin = new TreeMap<>();
+        Set<String> below = new TreeSet<>();
         for (Path folder : folders) {
             Path file = folder.resolve(FILE_NAME);
             if (!Files.isRegularFile(file)) {
@@ -89,9 +107,14 @@ public final class RuleParamsFile {
                 }
                 values.put(key, entry.value());
                 origin.put(key, new Origin(file, entry.line()));
+                if (entry.below()) {
+                    below.add(key.substring(0, key.length() - ENTER.length()));
+                }
             });
         }
-        return new Declared(RuleParams.of(values), origin);
+        Declared declared = new Declared(RuleParams.of(values), origin, below);
+        problems.addAll(bandProblems(declared, declared.params(), Set.of()));
+        return declared;
     }
 
     /**
@@ -128,7 +151,64 @@ public final class RuleParamsFile {
                         + " (declared at " + declared.origin().get(key) + ")", true));
             }
         }
-        return defaults.with(typed);
+        RuleParams params = defaults.with(typed);
+        if (!typed.isEmpty()) {
+            problems.addAll(bandProblems(declared, params, typed.keySet()));
+        }
+        return params;
+    }
+
+    private static final String ENTER = ".enter";
+    private static final String EXIT = ".exit";
+
+    /**
+     * Every band ({@code X.enter} and {@code X.exit}, both numbers) whose exit is on the wrong side of its
+     * enter: with a value between the two, each sample would be in the band and out of it at once. With
+     * overrides, only the bands they touch (the file's own were checked when it was read).
+     */
+    static List<RuleProblem> bandProblems(Declared declared, RuleParams params, Set<String> overridden) {
+        List<RuleProblem> problems = new ArrayList<>();
+        for (String enterKey : params.keys()) {
+            if (!enterKey.endsWith(ENTER)) {
+                continue;
+            }
+            String band = enterKey.substring(0, enterKey.length() - ENTER.length());
+            String exitKey = band + EXIT;
+            if (!(params.asMap().get(enterKey) instanceof Number enter)
+                    || !(params.asMap().get(exitKey) instanceof Number exit)) {
+                continue;
+            }
+            boolean below = declared.below().contains(band);
+            if (below ? exit.doubleValue() >= enter.doubleValue() : exit.doubleValue() <= enter.doubleValue()) {
+                continue;
+            }
+            boolean enterSet = overridden.contains(enterKey);
+            boolean exitSet = overridden.contains(exitKey);
+            if (!overridden.isEmpty() && !enterSet && !exitSet) {
+                continue;
+            }
+            Origin enterOrigin = declared.origin().get(enterKey);
+            String message = String.format(Locale.ROOT, "%s is %s %s: band '%s' is entered at or %s %s and left "
+                            + "%s %s, so a value between the two would be in it and out of it at once; %s",
+                    describe(enterKey, enter, enterSet, declared), below ? "above" : "below",
+                    describe(exitKey, exit, exitSet, declared),
+                    band, below ? "below" : "above", enterKey, below ? "above" : "below", exitKey,
+                    below ? "lower " + enterKey + " or raise " + exitKey + " (the exit at or above the enter)"
+                            : "raise " + enterKey + " or lower " + exitKey + " (the exit at or below the enter)");
+            problems.add(enterSet || exitSet || enterOrigin == null
+                    ? new RuleProblem(null, 0, message, true)
+                    : new RuleProblem(enterOrigin.file(), enterOrigin.line(), message, true));
+        }
+        return problems;
+    }
+
+    /** A param as the user wrote it: {@code rules.params.KEY: VALUE} if overridden, else with where it is declared. */
+    private static String describe(String key, Number value, boolean overridden, Declared declared) {
+        if (overridden) {
+            return "rules.params." + key + ": " + value;
+        }
+        Origin origin = declared.origin().get(key);
+        return key + ": " + value + (origin == null ? "" : " (" + origin + ")");
     }
 
     /** The params a misspelt key was probably meant to be: those of its file (its first word), else all. */
@@ -157,7 +237,7 @@ public final class RuleParamsFile {
         });
     }
 
-    private record Entry(Object value, int line) {
+    private record Entry(Object value, int line, boolean below) {
     }
 
     private static Map<String, Entry> readFile(Path file, List<RuleProblem> problems) {
@@ -205,7 +285,15 @@ public final class RuleParamsFile {
                         + "or true/false, got a list", true));
                 continue;
             }
-            Object value = switch (token) {
+            Object typeId = parser.getTypeId();
+            String tag = typeId == null ? null : typeId.toString();
+            boolean below = BELOW_TAG.equals(tag);
+            if (tag != null && (!below || !key.endsWith(ENTER))) {
+                problems.add(new RuleProblem(file, line, "param '" + key + "': the only tag a param may carry is !" + BELOW_TAG
+                        + ", on an X.enter number whose band is entered at or below it; got !" + tag, true));
+                continue;
+            }
+            Object value = below ? number(parser.getText()) : switch (token) {
                 case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? null : parser.getLongValue();
                 case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
                 case VALUE_TRUE -> Boolean.TRUE;
@@ -219,8 +307,17 @@ public final class RuleParamsFile {
             } else if (out.containsKey(key)) {
                 problems.add(new RuleProblem(file, line, "param '" + key + "' is declared twice: also at line " + out.get(key).line(), true));
             } else {
-                out.put(key, new Entry(value, line));
+                out.put(key, new Entry(value, line, below));
             }
+        }
+    }
+
+    /** A tagged scalar comes as text: a whole number or a number, as an untagged one would be read. */
+    private static Object number(String text) {
+        try {
+            return text.matches("[-+]?[0-9]+") ? (Object) Long.parseLong(text) : (Object) Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.drools.core.common.EqualityKey;
 import org.drools.core.common.InternalFactHandle;
 import org.kie.api.KieBase;
@@ -72,6 +73,20 @@ public final class RuleSession implements AutoCloseable {
     private Match currentMatch;
     private long firings;
     private volatile java.util.function.Consumer<String> firingListener = rule -> { };
+    /** While a batch that would not stop firing is looked at: how often each rule fired; null otherwise. */
+    private Map<String, Integer> loopCounts;
+    /** What the last {@link #fire} stopped because it would not end, or null. */
+    private String runaway;
+
+    /**
+     * Firings one batch may take before it is taken to loop: this many, plus {@link #FIRINGS_PER_FACT} for
+     * each fact of the batch. The default rules fire a few times per fact; a rule set that is still firing
+     * after this many has, in practice, two rules undoing each other or a rule that re-triggers itself.
+     */
+    public static final int FIRINGS_PER_BATCH = 100_000;
+    public static final int FIRINGS_PER_FACT = 1_000;
+    /** Firings watched, once a batch has taken its limit, to name the rules that keep firing. */
+    private static final int LOOP_SAMPLE = 1_000;
 
     /** An action collected for handing over; {@code decision} is null for a repeat that is left out. */
     private record Pending(Decision decision, FactHandle handle) {
@@ -126,6 +141,9 @@ public final class RuleSession implements AutoCloseable {
             public void afterMatchFired(AfterMatchFiredEvent event) {
                 currentMatch = null;
                 firings++;
+                if (loopCounts != null) {
+                    loopCounts.merge(event.getMatch().getRule().getName(), 1, Integer::sum);
+                }
                 try {
                     firingListener.accept(event.getMatch().getRule().getName());
                 } catch (RuntimeException e) {
@@ -170,12 +188,31 @@ public final class RuleSession implements AutoCloseable {
             advanceClockTo(fact.atMillis());
             session.insert(fact);
         }
-        return fire();
+        return fire(facts.size());
     }
 
-    /** Fires what is due, for example rules whose timers or windows moved on, and returns the decisions. */
+    /**
+     * Fires what is due, for example rules whose timers or windows moved on, and returns the decisions. Rules
+     * that would fire without end are stopped after a bound (see {@link #runaway()}); the session carries on.
+     */
     public List<Decision> fire() {
-        session.fireAllRules();
+        return fire(0);
+    }
+
+    /**
+     * What the last batch stopped because its rules would not stop firing, naming the rules that kept firing
+     * and how often, or null. The facts stay in the session and the decisions made before the stop are handed
+     * over; the rules fire again at the next batch (and are stopped again if they still loop).
+     */
+    public String runaway() {
+        return runaway;
+    }
+
+    private List<Decision> fire(int facts) {
+        runaway = null;
+        long limit = FIRINGS_PER_BATCH + (long) FIRINGS_PER_FACT * facts;
+        int bound = (int) Math.min(Integer.MAX_VALUE - LOOP_SAMPLE, limit);
+        fireBounded(bound);
         if (pending.isEmpty()) {
             forgetOldMatches();
             return List.of();
@@ -191,10 +228,42 @@ public final class RuleSession implements AutoCloseable {
                 }
                 session.delete(p.handle());
             }
-            session.fireAllRules();
+            fireBounded(bound);
         }
         forgetOldMatches();
         return decisions;
+    }
+
+    /**
+     * Fires at most {@code bound} rules. Past it, watches {@link #LOOP_SAMPLE} more firings to name the rules that
+     * keep firing, lets the others fire (at most {@code bound} again), and clears the agenda. Below the bound this
+     * costs nothing but the bound's check: the listener counts only while a batch is being looked at.
+     */
+    private void fireBounded(int bound) {
+        if (runaway != null || session.fireAllRules(bound) < bound) {
+            return;
+        }
+        loopCounts = new TreeMap<>();
+        Map<String, Integer> counts = loopCounts;
+        int more;
+        try {
+            more = session.fireAllRules(LOOP_SAMPLE);
+        } finally {
+            loopCounts = null;
+        }
+        if (more < LOOP_SAMPLE) {
+            return;   // a large batch that did end, just past the bound
+        }
+        // The other rules still get to fire on this batch, once; then whatever is left on the agenda goes.
+        session.fireAllRules(match -> !counts.containsKey(match.getRule().getName()), bound);
+        session.getAgenda().clear();
+        runaway = counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .map(e -> "'" + e.getKey() + "' (" + e.getValue() + ")")
+                .collect(Collectors.joining(", ", "the rules fired " + bound + " times on one batch and would not stop, "
+                        + "so they were stopped for this batch; kept firing (firings of the next " + LOOP_SAMPLE + "): ",
+                        ". Two rules undo each other (one inserts what the other deletes, e.g. an enter threshold on the "
+                                + "wrong side of its exit one), or a rule modifies a fact its own conditions match again"));
     }
 
     /**
@@ -275,7 +344,7 @@ public final class RuleSession implements AutoCloseable {
             facts.sort(Comparator.comparingLong(Fact::atMillis));
             state.forEach(fresh.session::insert);
             facts.forEach(fresh.session::insert);
-            List<Decision> decisions = fresh.fire();
+            List<Decision> decisions = fresh.fire(state.size() + facts.size());   // a bound for all of them
             List<String> problems = new ArrayList<>();
             notCarried.forEach((problem, count) -> problems.add(count + " fact(s) of " + problem));
             return new CarryOver(fresh, decisions, state.size() + facts.size(), fresh.repeatsLeftOut, problems);

@@ -179,6 +179,7 @@ public final class Simulation implements AutoCloseable {
         List<Decision> decisions;
         try {
             decisions = session.insert(facts);
+            reportRunaway(clock.instant());
         } catch (RuntimeException e) {
             decisions = List.of();
             listener.onRuleError(clock.instant(), ruleFailure(e));
@@ -213,11 +214,19 @@ public final class Simulation implements AutoCloseable {
         }
     }
 
+    /** Rules the session stopped because they would not stop firing: an error, as a failing rule is. */
+    private void reportRunaway(Instant at) {
+        if (session.runaway() != null) {
+            listener.onRuleError(at, session.runaway());
+        }
+    }
+
     private void fireAt(Instant at) {
         clock.advanceTo(at);
         List<Decision> decisions;
         try {
             decisions = session.advanceTo(at);
+            reportRunaway(at);
         } catch (RuntimeException e) {
             decisions = List.of();
             listener.onRuleError(at, ruleFailure(e));
@@ -241,6 +250,7 @@ public final class Simulation implements AutoCloseable {
             }
             try {
                 decisions = session.insert(results);
+                reportRunaway(clock.instant());
             } catch (RuntimeException e) {
                 listener.onRuleError(clock.instant(), ruleFailure(e));
                 return;

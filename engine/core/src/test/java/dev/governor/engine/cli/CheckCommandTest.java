@@ -63,6 +63,21 @@ class CheckCommandTest {
     }
 
     @Test
+    void aBandOverriddenTheWrongWayRoundFailsNamingBothKeysTheirValuesAndTheFix() throws Exception {
+        Path config = Files.writeString(dir.resolve("tuned.yaml"),
+                "rules:\n  params:\n    memory.liveSet.enter: 0.5\n    pool.shrink.exit: 0.2\n");
+        CliRun run = CliRun.of("check", "--rules", DEFAULT_RULES, "--routes", DEFAULT_ROUTES,
+                "--plugins", dir.resolve("plugins").toString(), "--config", config.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).containsPattern("rules.params.memory.liveSet.enter: 0.5 is below memory.liveSet.exit: 0.75 "
+                + "\\(\\.\\./\\.\\./rules/params.yaml:[0-9]+\\): band 'memory.liveSet' is entered at or above memory.liveSet.enter "
+                + "and left below memory.liveSet.exit").contains("raise memory.liveSet.enter or lower memory.liveSet.exit")
+                .containsPattern("pool.shrink.enter: 0.3 \\(\\.\\./\\.\\./rules/params.yaml:[0-9]+\\) is above "
+                        + "rules.params.pool.shrink.exit: 0.2")
+                .contains("lower pool.shrink.enter or raise pool.shrink.exit (the exit at or above the enter)");
+    }
+
+    @Test
     void aRuleParamOverrideOfTheRightKindPasses() throws Exception {
         Path config = Files.writeString(dir.resolve("tuned.yaml"),
                 "rules:\n  params:\n    pool.grow.step: 4\n    mvcc: { idleInTransaction: { notifyAfter: 10m } }\n");

@@ -2,7 +2,9 @@ package dev.governor.engine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.governor.spi.Spi;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +34,8 @@ class CommandLineTest {
     void pluginsListsNotifyLog(@TempDir Path dir) {
         CliRun run = CliRun.of("plugins", "--plugins", dir.toString(), "--config", writeEmpty(dir));
         assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).containsPattern("notify\\.log\\s+notify\\s+classpath");
+        assertThat(run.out()).containsPattern("ACTION TYPE\\s+PLUGIN\\s+SPI\\s+FROM")
+                .containsPattern("notify\\.log\\s+notify\\s+" + Pattern.quote(Spi.VERSION) + "\\s+classpath");
     }
 
     @Test

@@ -1,9 +1,11 @@
 package dev.governor.engine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -343,6 +345,34 @@ class TestCommandTest {
                 "Divide by the value",
                 "ArithmeticException: / by zero",
                 "      at 20s: the rules kept deciding: more than 1000 rounds of actions and outcomes at one instant");
+    }
+
+    @Test
+    void rulesThatUndoEachOtherWithoutEndAreStoppedAndTheScenarioFailsNamingThem() throws Exception {
+        Files.writeString(rules.resolve("loop.drl"), """
+                package t.loop;
+                import dev.governor.api.PoolSample;
+                declare Busy
+                    pool : String
+                end
+                rule "busy: enter" when $p : PoolSample( utilization >= 0.5 ) not Busy( pool == $p.pool ) then
+                    insert( new Busy( $p.pool() ) );
+                end
+                rule "busy: leave" when $b : Busy() PoolSample( pool == $b.pool, utilization < 0.9 ) then
+                    delete( $b );
+                end
+                """);
+        CliRun run = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> test("loop.yaml", """
+                name: a band the wrong way round
+                rules: [loop.drl]
+                input:
+                  - { at: 10s, fact: PoolSample, with: { active: 7, idle: 3, max: 10 } }
+                expect: [ { at: 30s, actions: [] } ]
+                """), "the rules thread hangs");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("FAIL  loop.yaml: a band the wrong way round\n",
+                "      at 10s: the rules fired 101000 times on one batch and would not stop",
+                "'busy: enter' (500), 'busy: leave' (500)");
     }
 
     @Test

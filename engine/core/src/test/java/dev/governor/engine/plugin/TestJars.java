@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -26,6 +27,15 @@ public final class TestJars {
      * @param resources extra entries (e.g. {@code META-INF/services/...}) to text
      */
     public static Path build(Path jar, Map<String, String> sources, Map<String, String> resources) throws IOException {
+        return build(jar, sources, resources, Set.of());
+    }
+
+    /**
+     * As {@link #build(Path, Map, Map)}, leaving the classes named in {@code leftOut} out of the jar (they are
+     * compiled, so the others may use them): a jar that misses a class it needs.
+     */
+    public static Path build(Path jar, Map<String, String> sources, Map<String, String> resources, Set<String> leftOut)
+            throws IOException {
         Path work = Files.createTempDirectory("plugin-src");
         Path classes = Files.createDirectories(work.resolve("classes"));
         List<String> arguments = new ArrayList<>(List.of("-d", classes.toString(), "--release", "17",
@@ -45,7 +55,11 @@ public final class TestJars {
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream jarOut = new JarOutputStream(out);
              Stream<Path> files = Files.walk(classes)) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
-                jarOut.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                String entry = classes.relativize(file).toString().replace('\\', '/');
+                if (leftOut.contains(entry.replaceAll("\\.class$", "").replace('/', '.'))) {
+                    continue;
+                }
+                jarOut.putNextEntry(new JarEntry(entry));
                 jarOut.write(Files.readAllBytes(file));
                 jarOut.closeEntry();
             }
@@ -63,6 +77,11 @@ public final class TestJars {
      * its {@code file} setting and reports, in its message, whether the engine's Camel is visible to it.
      */
     public static Path echoPlugin(Path jar, String name, String type) throws IOException {
+        return echoPlugin(jar, name, type, "Spi.VERSION");
+    }
+
+    /** As {@link #echoPlugin(Path, String, String)}, its {@code spiVersion()} returning {@code spiVersion}, a Java expression. */
+    public static Path echoPlugin(Path jar, String name, String type, String spiVersion) throws IOException {
         String pkg = "example." + name.replace('-', '_');
         String plugin = """
                 package %1$s;
@@ -73,6 +92,7 @@ public final class TestJars {
                 public final class EchoPlugin implements ActionPlugin {
                     public String name() { return "%2$s"; }
                     public Set<String> actionTypes() { return Set.of("%3$s"); }
+                    public String spiVersion() { return %4$s; }
                     public ActionHandler create(PluginContext context) {
                         String file = context.setting("file", "");
                         return action -> {
@@ -92,7 +112,7 @@ public final class TestJars {
                         };
                     }
                 }
-                """.formatted(pkg, name, type);
+                """.formatted(pkg, name, type, spiVersion);
         String helper = "package " + pkg + ";\nfinal class Helper { static final String NAME = \"" + name + "\"; }\n";
         return build(jar, Map.of(pkg + ".EchoPlugin", plugin, pkg + ".Helper", helper),
                 Map.of("META-INF/services/dev.governor.spi.ActionPlugin", pkg + ".EchoPlugin\n"));

@@ -66,6 +66,63 @@ class RuleParamsCompileTest {
         }
     }
 
+    private static final String BANDS = """
+            package t;
+            import dev.governor.api.PoolSample;
+
+            rule "busy"
+            when
+                PoolSample( utilization >= params.number( "busy.enter" ), utilization < params.number( "busy.exit" )
+                            || utilization <= params.number( "idle.enter" ) || utilization > params.number( "idle.exit" ) )
+            then
+            end
+            """;
+
+    @Test
+    void aBandOverriddenTheWrongWayRoundIsAnErrorNamingBothKeysTheirValuesAndTheFix() throws Exception {
+        write("bands.drl", BANDS);
+        Path params = write("params.yaml", "busy.enter: 0.9\nbusy.exit: 0.7\nidle.enter: !below 0.3\nidle.exit: 0.5\n");
+        assertThat(new RuleCompiler(Duration.ofMinutes(5)).compileFolder(dir).params().number("idle.enter")).isEqualTo(0.3);
+        // the exit at the enter is no band to be in and out of at once
+        new RuleCompiler(Duration.ofMinutes(5), Map.of("busy.exit", 0.9, "idle.exit", 0.3)).compileFolder(dir);
+
+        RuleCompilationException e = catchThrowableOfType(RuleCompilationException.class,
+                () -> new RuleCompiler(Duration.ofMinutes(5), Map.of("busy.enter", 0.5)).compileFolder(dir));
+        assertThat(e.getMessage()).isEqualTo("rules.params.busy.enter: 0.5 is below busy.exit: 0.7 (" + params + ":2): band 'busy' "
+                + "is entered at or above busy.enter and left below busy.exit, so a value between the two would be in it and out of "
+                + "it at once; raise busy.enter or lower busy.exit (the exit at or below the enter)");
+
+        e = catchThrowableOfType(RuleCompilationException.class,
+                () -> new RuleCompiler(Duration.ofMinutes(5), Map.of("idle", Map.of("exit", 0.2))).compileFolder(dir));
+        assertThat(e.getMessage()).isEqualTo("idle.enter: 0.3 (" + params + ":3) is above rules.params.idle.exit: 0.2: band 'idle' "
+                + "is entered at or below idle.enter and left above idle.exit, so a value between the two would be in it and out of "
+                + "it at once; lower idle.enter or raise idle.exit (the exit at or above the enter)");
+    }
+
+    @Test
+    void aBandTheWrongWayRoundInParamsYamlIsAnErrorAtItsLine() throws Exception {
+        write("bands.drl", BANDS);
+        Path params = write("params.yaml", "busy.enter: 0.9\nbusy.exit: 0.7\nidle.enter: 0.3   # no !below\nidle.exit: 0.5\n");
+        RuleCompilationException e = catchThrowableOfType(RuleCompilationException.class,
+                () -> new RuleCompiler(Duration.ofMinutes(5)).compileFolder(dir));
+        assertThat(e.getMessage()).startsWith(params + ":3: idle.enter: 0.3 (" + params + ":3) is below idle.exit: 0.5 ("
+                + params + ":4): band 'idle' is entered at or above idle.enter").endsWith("raise idle.enter or lower idle.exit "
+                + "(the exit at or below the enter)");
+    }
+
+    @Test
+    void aTagOtherThanBelowOnAnEnterParamIsAnError() throws Exception {
+        write("bands.drl", BANDS);
+        Path params = write("params.yaml", "busy.enter: 0.9\nbusy.exit: !below 0.7\nidle.enter: !above 0.3\nidle.exit: 0.5\n");
+        RuleCompilationException e = catchThrowableOfType(RuleCompilationException.class,
+                () -> new RuleCompiler(Duration.ofMinutes(5)).compileFolder(dir));
+        assertThat(e.problems()).extracting(RuleProblem::toString).containsExactly(
+                params + ":2: param 'busy.exit': the only tag a param may carry is !below, on an X.enter number whose band is "
+                        + "entered at or below it; got !below",
+                params + ":3: param 'idle.enter': the only tag a param may carry is !below, on an X.enter number whose band is "
+                        + "entered at or below it; got !above");
+    }
+
     @Test
     void anUnknownOverrideNamesItsKeyAndTheKnownOnes() throws Exception {
         write("grow.drl", GROW);

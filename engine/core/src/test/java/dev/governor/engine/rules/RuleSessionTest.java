@@ -1,6 +1,7 @@
 package dev.governor.engine.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.governor.api.Action;
 import dev.governor.api.ActionOutcome;
@@ -43,6 +44,41 @@ class RuleSessionTest {
                     new PoolSample("busy", 9, 1, 0, 10, T0), new PoolSample("calm", 2, 8, 0, 10, T0),
                     new Metric("in-a", "s", 1, Map.of("zone", "a"), T0), new Metric("in-b", "s", 1, Map.of("zone", "b"), T0)));
             assertThat(decisions).extracting(d -> d.action().target()).containsExactlyInAnyOrder("busy", "in-a");
+        }
+    }
+
+    private static final String LOOP = """
+            package t;
+            import dev.governor.api.Action;
+            import dev.governor.api.PoolSample;
+            declare Busy
+                pool : String
+            end
+            rule "Grow a saturated pool" when $p : PoolSample( waiting > 0 ) then
+                insert( new Action( "pool.resize", $p.pool(), "" ) );
+            end
+            rule "busy: enter" when $p : PoolSample( utilization >= 0.5 ) not Busy( pool == $p.pool ) then
+                insert( new Busy( $p.pool() ) );
+            end
+            rule "busy: leave" when $b : Busy() PoolSample( pool == $b.pool, utilization < 0.9 ) then
+                delete( $b );
+            end
+            """;
+
+    @Test
+    void rulesThatWouldFireForEverAreStoppedNamingThemAndTheSessionCarriesOn() {
+        try (RuleSession session = new RuleSession(compile(LOOP), RuleSession.ClockMode.PSEUDO)) {
+            // 70%: in "busy" and below its exit at once; the two rules undo each other without end
+            List<Decision> decisions = assertTimeoutPreemptively(Duration.ofSeconds(120),
+                    () -> session.insert(List.of(new PoolSample("orders", 7, 3, 2, 10, T0))), "the rules thread hangs");
+            assertThat(decisions).extracting(d -> d.rule()).containsExactly("Grow a saturated pool");
+            assertThat(session.runaway()).startsWith("the rules fired 101000 times on one batch and would not stop")
+                    .contains("'busy: enter' (500)", "'busy: leave' (500)").doesNotContain("Grow a saturated pool");
+
+            // the session carries on: the next batch fires as usual
+            assertThat(session.insert(List.of(new PoolSample("billing", 10, 0, 1, 10, T0.plusSeconds(1)))))
+                    .extracting(d -> d.action().target()).containsExactly("billing");
+            assertThat(session.runaway()).isNull();
         }
     }
 

@@ -5,6 +5,7 @@ import dev.governor.api.ThrottlingExecutor;
 import dev.governor.spi.ActionHandler;
 import dev.governor.spi.ActionPlugin;
 import dev.governor.spi.PluginContext;
+import dev.governor.spi.Spi;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,11 @@ public final class ExecutorPlugin implements ActionPlugin {
     @Override
     public String name() {
         return "executor";
+    }
+
+    @Override
+    public String spiVersion() {
+        return Spi.VERSION;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.governor.api.Registry;
 import dev.governor.spi.ActionHandler;
 import dev.governor.spi.ActionPlugin;
 import dev.governor.spi.PluginContext;
+import dev.governor.spi.Spi;
 import java.util.Set;
 
 /**
@@ -26,6 +27,11 @@ public final class HikariPlugin implements ActionPlugin {
     @Override
     public String name() {
         return "hikari";
+    }
+
+    @Override
+    public String spiVersion() {
+        return Spi.VERSION;
     }
 
     @Override

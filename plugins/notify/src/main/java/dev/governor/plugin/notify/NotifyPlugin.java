@@ -3,6 +3,7 @@ package dev.governor.plugin.notify;
 import dev.governor.spi.ActionHandler;
 import dev.governor.spi.ActionPlugin;
 import dev.governor.spi.PluginContext;
+import dev.governor.spi.Spi;
 import java.util.Set;
 
 /**
@@ -29,6 +30,11 @@ public final class NotifyPlugin implements ActionPlugin {
     @Override
     public String name() {
         return "notify";
+    }
+
+    @Override
+    public String spiVersion() {
+        return Spi.VERSION;
     }
 
     @Override

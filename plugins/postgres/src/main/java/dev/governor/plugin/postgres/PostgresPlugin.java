@@ -3,6 +3,7 @@ package dev.governor.plugin.postgres;
 import dev.governor.spi.ActionHandler;
 import dev.governor.spi.ActionPlugin;
 import dev.governor.spi.PluginContext;
+import dev.governor.spi.Spi;
 import java.util.Set;
 
 /**
@@ -35,6 +36,11 @@ public final class PostgresPlugin implements ActionPlugin {
     @Override
     public String name() {
         return "postgres";
+    }
+
+    @Override
+    public String spiVersion() {
+        return Spi.VERSION;
     }
 
     @Override
