@@ -60,6 +60,7 @@ public final class Footprint {
                     long factsBefore = governor.governor().engine().factsIn();
                     long start = System.nanoTime();
                     long cpuStart = os.getProcessCpuTime();
+                    java.util.Map<String, Long> threadsStart = threadCpu();
                     long wall = start;
                     long cpu = cpuStart;
                     while (System.nanoTime() - start < totalMillis * 1_000_000) {
@@ -73,6 +74,7 @@ public final class Footprint {
                     double seconds = (wall - start) / 1e9;
                     long facts = governor.governor().engine().factsIn() - factsBefore;
                     double mean = (double) (cpu - cpuStart) / (wall - start);
+                    java.util.Map<String, Long> threadsEnd = threadCpu();
                     long rss = procStatusKb("VmRSS");
                     long hwm = procStatusKb("VmHWM");
                     System.gc();
@@ -88,11 +90,41 @@ public final class Footprint {
                             rss / 1024.0, hwm / 1024.0, heapAfterGc / 1048576.0, nonHeap / 1048576.0, facts, facts / seconds,
                             governor.governor().engine().factCount(),
                             shares.stream().map(s -> String.format(Locale.ROOT, "%.2f", s * 100)).toList());
+                    // Where the CPU went: Java threads by name (numbers folded), the rest is the JVM's own (JIT, GC).
+                    java.util.Map<String, Long> byGroup = new java.util.TreeMap<>();
+                    long javaThreads = 0;
+                    for (var e : threadsEnd.entrySet()) {
+                        long used = e.getValue() - threadsStart.getOrDefault(e.getKey(), 0L);
+                        String group = e.getKey().substring(e.getKey().indexOf('|') + 1).replaceAll("\\d+", "N");
+                        byGroup.merge(group, used, Long::sum);
+                        javaThreads += used;
+                    }
+                    byGroup.put("(JVM: JIT compiler, GC, other non-Java threads)", (cpu - cpuStart) - javaThreads);
+                    double wallNanos = wall - start;
+                    byGroup.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                            .filter(e -> e.getValue() > 0).limit(14)
+                            .forEach(e -> System.out.printf(Locale.ROOT, "THREAD %-60s %6.3f%% of a core%n", e.getKey(),
+                                    e.getValue() / wallNanos * 100));
                 } finally {
                     Registry.global().unregister(HikariDataSource.class, "orders");
                 }
             }
         }
+    }
+
+    /** CPU time of every live Java thread, by "id|name". */
+    private static java.util.Map<String, Long> threadCpu() {
+        var threads = ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> cpu = new java.util.HashMap<>();
+        for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info != null) {
+                long t = threads.getThreadCpuTime(info.getThreadId());
+                if (t >= 0) {
+                    cpu.put(info.getThreadId() + "|" + info.getThreadName(), t);
+                }
+            }
+        }
+        return cpu;
     }
 
     private static long procStatusKb(String key) throws Exception {

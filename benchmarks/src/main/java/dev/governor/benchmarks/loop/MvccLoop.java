@@ -225,7 +225,7 @@ public final class MvccLoop {
             t.join();
         }
         double updateSeconds = (System.currentTimeMillis() - updatesStart) / 1000.0;
-        Thread.sleep(12_000); // as the reference: give autovacuum its chance after the updates
+        Thread.sleep(quick ? 5_000 : 12_000); // as the reference: give autovacuum its chance after the updates
         String note = "";
         long end = System.currentTimeMillis();
         if (holder != null && holderEnd.get() == 0) {

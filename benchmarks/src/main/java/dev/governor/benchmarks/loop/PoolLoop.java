@@ -40,7 +40,8 @@ import org.HdrHistogram.Histogram;
  *       {@code Registry.global()}, {@code pool.resize} bounded to 4..32;</li>
  *   <li>{@code governor-tuned}: the same with shorter "for" durations, larger steps and shorter cooldowns.</li>
  * </ul>
- * Every pool starts with 4 connections ({@code minimumIdle} 4) and waits at most 250 ms for a connection
+ * The static pools are fixed-size ({@code minimumIdle} = maximum), the others start with 4 connections
+ * ({@code minimumIdle} 4, maximum 4). Every pool waits at most 250 ms for a connection
  * ({@code connectionTimeout}, HikariCP's minimum), so a saturated pool shows as timeouts within the run and
  * FlexyPool's growth on timeout has its trigger. Prints one summary line per variant and writes
  * {@code pool-VARIANT.csv} (the pool every 100 ms) and {@code pool.png} into the results folder.
@@ -79,7 +80,7 @@ public final class PoolLoop {
         }
         Files.createDirectories(results);
         List<Phase> schedule = quick
-                ? List.of(new Phase(4, 5_000), new Phase(32, 20_000), new Phase(4, 15_000))
+                ? List.of(new Phase(4, 3_000), new Phase(32, 12_000), new Phase(4, 5_000))
                 : List.of(new Phase(4, 20_000), new Phase(32, 40_000), new Phase(4, 40_000));
         // After the schedule, Governor variants keep 4 callers until the pool holds at most 6 connections, up to this.
         long tailMillis = quick ? 0 : 11 * 60_000;
@@ -118,8 +119,10 @@ public final class PoolLoop {
             config.setPassword(password);
         }
         config.setPoolName("orders");
-        config.setMaximumPoolSize(variant.equals("static-32") ? 32 : 4);
-        config.setMinimumIdle(4);
+        // A static pool is a fixed-size one (minimumIdle = maximum), as HikariCP advises; the others start at 4.
+        int max = variant.equals("static-32") ? 32 : 4;
+        config.setMaximumPoolSize(max);
+        config.setMinimumIdle(variant.startsWith("static") ? max : 4);
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         HikariDataSource hikari = new HikariDataSource(config);
         if (!variant.equals("flexypool")) {
@@ -168,7 +171,7 @@ public final class PoolLoop {
         HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
         // warm: the pool holds its 4 (or 32) connections before the clock starts
         long warmUntil = System.currentTimeMillis() + 5_000;
-        while (pool.getTotalConnections() < Math.min(4, hikari.getMaximumPoolSize()) && System.currentTimeMillis() < warmUntil) {
+        while (pool.getTotalConnections() < hikari.getMinimumIdle() && System.currentTimeMillis() < warmUntil) {
             Thread.sleep(50);
         }
         ConcurrentHistogram waits = new ConcurrentHistogram(3);
