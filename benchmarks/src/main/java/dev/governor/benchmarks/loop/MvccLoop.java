@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code autovacuum}: the holder, and autovacuum alone;</li>
  *   <li>{@code governor}: the holder, and Governor in this JVM with the default rules and routes, the database
  *       configured, demo thresholds ({@code mvcc.idleInTransaction.notifyAfter: 5s},
- *       {@code terminateAfter: 10s}) and {@code pg.terminate} allowed for the holder's application only.</li>
+ *       {@code terminateAfter: 10s}) and {@code pg.terminate} allowed for the holder's application only;</li>
+ *   <li>{@code governor-2s}: the same with {@code notifyAfter: 1s}, {@code terminateAfter: 2s}.</li>
  * </ul>
  * Reports the table's final size, its dead rows, how long the holder lived, and when the first vacuum that
  * could remove the dead rows (one that started after the holder ended) finished.
@@ -57,7 +58,7 @@ public final class MvccLoop {
             }
         }
         if (variants.isEmpty()) {
-            variants = List.of("none", "autovacuum", "governor");
+            variants = List.of("none", "autovacuum", "governor", "governor-2s");
         }
         Files.createDirectories(results);
         int updates = quick ? 40_000 : 200_000;
@@ -95,10 +96,10 @@ public final class MvccLoop {
 
     private static Result run(EmbeddedPostgres pg, String variant, int updates, Path root, Path results, boolean quick)
             throws Exception {
-        if (!List.of("none", "autovacuum", "governor").contains(variant)) {
-            throw new IllegalArgumentException("no such variant: " + variant + "; expected none, autovacuum, governor");
+        if (!List.of("none", "autovacuum", "governor", "governor-2s").contains(variant)) {
+            throw new IllegalArgumentException("no such variant: " + variant + "; expected none, autovacuum, governor, governor-2s");
         }
-        String db = "mvcclab_" + variant;
+        String db = "mvcclab_" + variant.replace('-', '_');
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
             s.execute("CREATE DATABASE " + db + " OWNER app");
@@ -118,14 +119,15 @@ public final class MvccLoop {
         long startBytes = size(monitor);
         InProcessGovernor governor = null;
         // Governor first (its rules compile takes seconds), then the holder: it is idle from before the updates.
-        if (variant.equals("governor")) {
+        if (variant.startsWith("governor")) {
+            String[] after = variant.equals("governor-2s") ? new String[] {"1s", "2s"} : new String[] {"5s", "10s"};
             governor = new InProcessGovernor(root, Files.createTempDirectory("governor-bench-mvcc"), """
                     rules:
                       dir: @RULES@
                       reload: false
                       params:
-                        mvcc.idleInTransaction.notifyAfter: 5s
-                        mvcc.idleInTransaction.terminateAfter: 10s
+                        mvcc.idleInTransaction.notifyAfter: %s
+                        mvcc.idleInTransaction.terminateAfter: %s
                     plugins:
                       dir: @PLUGINS@
                       settings:
@@ -141,7 +143,7 @@ public final class MvccLoop {
                         url: %s
                         user: postgres
                         applicationName: governor
-                    """.formatted(HOLDER_APP, HOLDER_APP, url));
+                    """.formatted(after[0], after[1], HOLDER_APP, HOLDER_APP, url));
         }
         Connection holder = null;
         long holderStart = 0;
@@ -258,7 +260,7 @@ public final class MvccLoop {
             note = (note.isEmpty() ? "" : note + "; ") + "audit: " + audit.stream().filter(l -> l.contains("\"pg.terminate\"")).count()
                     + " pg.terminate, " + audit.stream().filter(l -> l.contains("\"pg.vacuum\"")).count() + " pg.vacuum, "
                     + audit.stream().filter(l -> l.contains("\"notify.log\"")).count() + " notify.log";
-            Files.copy(governor.audit(), results.resolve("mvcc-governor-audit.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(governor.audit(), results.resolve("mvcc-" + variant + "-audit.jsonl"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             governor.close();
         }
         if (holder != null) {
