@@ -136,7 +136,7 @@ public class EngineBenchmark {
                 + "on 30 simulated minutes:%n  %s%n", rules.size(), String.join("\n  ", rules.subList(0, Math.min(8, rules.size()))));
     }
 
-    private static List<String> decisions(Decider decider) throws Exception {
+    static List<String> decisions(Decider decider) throws Exception {
         try (EngineLoop check = new EngineLoop(decider, FactStream.defaultPack(), true)) {
             for (int i = 0; i < 3 * 1800; i++) {
                 check.step();

@@ -137,7 +137,8 @@ public final class PoolLoop {
         return new DataSource[] {flexy, hikari};
     }
 
-    static String governorYaml(String variant) {
+    /** The configuration of a Governor variant over the defaults, with @RULES@, @PLUGINS@, @STATE@ to fill in. */
+    public static String governorYaml(String variant) {
         boolean tuned = variant.equals("governor-tuned");
         StringBuilder yaml = new StringBuilder();
         yaml.append("rules:\n  dir: @RULES@\n  reload: false\n");
