@@ -30,12 +30,12 @@ public final class GeneratedRules {
                     when
                         $m : Metric( name == "m%1$d", value > 90.0 )
                     then
-                        insert( new Action( "notify.log", "m%1$d", Map.of( "message", "m%1$d at " + $m.value() ), drl_reason() ) );
+                        insert( new Action( "notify.log", "m%1$d", Map.of( "message", "m%1$d at " + $m.value() ), drools.getRule().getName() ) );
                     end
 
                     """.formatted(i));
         }
-        return drl.toString().replace("drl_reason()", "drools.getRule().getName()");
+        return drl.toString();
     }
 
     /**
