@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the benchmarks and runs them with JMH. Arguments go to JMH; by default every benchmark runs.
+# Builds the benchmarks and runs JMH with these arguments (by default every JMH benchmark). benchmarks/run runs
+# the whole suite (JMH and the closed loops) and checks each figure against its target; this is for one JMH
+# benchmark with options of your own, e.g. benchmarks/run.sh EngineBenchmark -p pack=windowed-10 -prof gc
 #
-#   benchmarks/run.sh                              # everything (about 6 minutes)
+#   benchmarks/run.sh                              # every JMH benchmark (about 15 minutes)
 #   benchmarks/run.sh HostJvmSampleBenchmark       # one host + JVM sample
 #   benchmarks/run.sh PostgresSampleBenchmark -p tables=10000
 #
@@ -13,5 +15,5 @@ cd "$(dirname "$0")/.."
 ./mvnw -B -q -pl benchmarks -am package -DskipTests
 args=("$@")
 if [ ${#args[@]} -eq 0 ]; then args=(".*Benchmark.*"); fi
-exec java ${GOVERNOR_BENCH_OPTS:-} -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" \
+exec java ${GOVERNOR_BENCH_OPTS:-} -Djmh.ignoreLock=true -Dgovernor.rules=rules -cp "benchmarks/target/benchmarks.jar:benchmarks/target/lib/*" \
   org.openjdk.jmh.Main -f 1 -wi 3 -w 2s -i 5 -r 2s "${args[@]}"
