@@ -94,8 +94,7 @@ final class Demo {
                             + ", audit in " + config.audit().file());
                     if (governor.api() != null) {
                         String url = governor.api().url();
-                        boolean dashboard = governor.api().endpoints().stream()
-                                .anyMatch(e -> e.method().equals("GET") && (e.path().equals("/") || e.path().equals("/*")));
+                        boolean dashboard = governor.api().servesDashboard();
                         timeline.say(dashboard
                                 ? "dashboard: " + url + "/  (the HTTP API under " + url + "/api/; the token for changes is in "
                                 + config.api().tokenFile() + ")"

@@ -209,7 +209,8 @@ public final class Governor implements AutoCloseable {
                             + "action types {}, audit in {}{}",
                     config.mode(), rules.ruleNames().size(), rules.files().size(), config.rules().dir(),
                     routes.files().size(), config.routes().dir(), registry.actionTypes().keySet(), config.audit().file(),
-                    governor.api == null ? "" : ", HTTP API on " + governor.api.url());
+                    governor.api == null ? "" : ", HTTP API on " + governor.api.url()
+                            + (governor.api.servesDashboard() ? ", dashboard on " + governor.api.url() + "/" : ""));
             return governor;
         } catch (Exception | Error e) {
             closeAll(started);

@@ -216,6 +216,11 @@ public final class ApiServer implements AutoCloseable {
         return server.getPort();
     }
 
+    /** Whether {@code GET /} serves a page: the dashboard, when it is built in. */
+    public boolean servesDashboard() {
+        return endpoints().stream().anyMatch(e -> e.method().equals("GET") && (e.path().equals("/") || e.path().equals("/*")));
+    }
+
     /** {@code http://127.0.0.1:8787} (or {@code https://...}). */
     public String url() {
         String host = server.getHost();
