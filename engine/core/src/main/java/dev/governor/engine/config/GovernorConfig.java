@@ -348,7 +348,7 @@ public record GovernorConfig(
 
     /** The same configuration with these rules settings. */
     public GovernorConfig withRules(Rules newRules) {
-        return new GovernorConfig(mode, Objects.requireNonNull(newRules), routes, plugins, audit, engine, actions, databases, envelope, record);
+        return new GovernorConfig(mode, Objects.requireNonNull(newRules), routes, plugins, audit, engine, actions, databases, envelope, record, api);
     }
 
     public GovernorConfig withRoutesDir(Path dir) {
