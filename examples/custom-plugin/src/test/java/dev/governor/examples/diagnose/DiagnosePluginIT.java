@@ -154,9 +154,10 @@ class DiagnosePluginIT {
         String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(err).isZero();
-        assertThat(out).containsPattern("(?m)^jvm\\.diagnose\\s+diagnose\\s+" + java.util.regex.Pattern.quote(
-                plugins.resolve("jvm-diagnose").toString()) + "$");
-        assertThat(out).containsPattern("(?m)^notify\\.log\\s+notify\\s+classpath$");
+        String spi = "\\s+" + java.util.regex.Pattern.quote(dev.governor.spi.Spi.VERSION) + "\\s+";
+        assertThat(out).containsPattern("(?m)^jvm\\.diagnose\\s+diagnose" + spi
+                + java.util.regex.Pattern.quote(plugins.resolve("jvm-diagnose").toString()) + "$");
+        assertThat(out).containsPattern("(?m)^notify\\.log\\s+notify" + spi + "classpath$");
     }
 
     /** This JVM's class path without the plugin's classes, its test classes and its library: what ./governor runs on. */
