@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * new Endpoint("DELETE", "/api/silences/{id}", Access.CHANGE, "End a silence", silences::delete),
  * }</pre>
  * {@code {name}} in a path is a path parameter ({@link ApiRequest#pathParam}); a path ending in {@code /*} takes
- * every path under it, which is how static files are served: {@link StaticFiles} serves a classpath folder,
- * {@code new Endpoint("GET", "/*", Access.READ, "The dashboard", new StaticFiles("dev/governor/engine/http/dashboard")::get)}
+ * every path under it, which is how the dashboard's files are served ({@link DashboardFiles}):
+ * {@code new Endpoint("GET", "/*", Access.READ, "The dashboard", new DashboardFiles()::get)}
  * answers {@code /} with its {@code index.html}. Exact paths win over {@code /*} ones, whatever the order of the
  * rows. Then add the endpoint to {@code docs/api.md}; {@code ApiContractIT} fails for an endpoint the OpenAPI
  * description leaves out.

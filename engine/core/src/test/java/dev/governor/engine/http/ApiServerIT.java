@@ -9,15 +9,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The server on its own, as an endpoint author sees it: path parameters, a static folder under every other path. */
+/** The server on its own, as an endpoint author sees it: path parameters, the dashboard's files under every other path. */
 class ApiServerIT {
 
     @Test
-    void exactPathsWinOverAStaticFolderMountedAtTheRoot() throws Exception {
+    void exactPathsWinOverTheDashboardMountedAtTheRoot() throws Exception {
         GovernorConfig.Api config = GovernorConfig.Api.defaults().withPort(0).withToken("server-test-token-0123456789");
         ApiToken token = ApiToken.resolve(config, name -> null);
         List<Endpoint> endpoints = List.of(
-                new Endpoint("GET", "/*", Access.READ, "static", new StaticFiles("dev/governor/engine/http/static-test", "")::get),
+                new Endpoint("GET", "/*", Access.READ, "static", new DashboardFiles()::get),
                 new Endpoint("GET", "/api/series/{name}", Access.READ, "one series",
                         request -> ApiResponse.json(Map.of("name", request.pathParam("name"),
                                 "window", request.param("window").orElse("1h")))));
@@ -26,8 +26,8 @@ class ApiServerIT {
             ApiClient.Reply index = client.get("/");
             assertThat(index.status()).isEqualTo(200);
             assertThat(index.header("Content-Type")).startsWith("text/html");
-            assertThat(index.body()).contains("<h1>hello</h1>");
-            assertThat(client.get("/css/site.css").header("Content-Type")).startsWith("text/css");
+            assertThat(index.body()).contains("<title>Governor</title>");
+            assertThat(client.get("/dashboard.css").header("Content-Type")).startsWith("text/css");
             assertThat(client.get("/nothing.js").status()).isEqualTo(404);
 
             ApiClient.Reply series = client.get("/api/series/queue%20depth?window=5m");
