@@ -91,7 +91,9 @@ public final class ConfigLoader {
         try {
             root = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(name + ":" + e.getLocation().getLineNr() + ": not valid YAML: " + e.getOriginalMessage());
+            // Some errors have no location: a document nested deeper than the parser's limit, say.
+            String line = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr();
+            throw new ConfigException(name + line + ": not valid YAML: " + e.getOriginalMessage());
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return GovernorConfig.defaults();

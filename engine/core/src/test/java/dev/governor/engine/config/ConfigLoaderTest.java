@@ -170,6 +170,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void yamlNestedTooDeepIsAConfigurationError() {
+        String deep = "rules: { params: " + "[".repeat(5_000) + "]".repeat(5_000) + " }\n";
+        assertThatThrownBy(() -> loader.parse(deep, "governor.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("governor.yaml")
+                .hasMessageContaining("not valid YAML");
+    }
+
+    @Test
     void environmentVariablesFillValues() {
         GovernorConfig config = loader.parse("""
                 plugins:
