@@ -126,7 +126,6 @@ public final class RuleReloader implements AutoCloseable {
         carried.notCarried().forEach(text -> problems.add(new RuleProblem(null, 0, "not carried over: " + text, false)));
         ReloadResult result = new ReloadResult(at, true, problems, next.ruleNames().size(), next.files().size(),
                 next.compileTime(), carried.carried(), carried.decisions().size(), carried.repeats());
-        last = result;
         reloads.incrementAndGet();
         problems.forEach(problem -> LOG.warn("{}", problem));
         LOG.info("Rules reloaded: {} rule(s) from {} file(s) in {}, compiled in {} ms; {} fact(s) carried over, "
@@ -136,6 +135,8 @@ public final class RuleReloader implements AutoCloseable {
         if (next.files().isEmpty()) {
             LOG.warn("No *.drl file in {}: no rule runs until one is added", dir);
         }
+        // Published last: whoever sees this result (the API, a test) finds its lines already logged.
+        last = result;
         return result;
     }
 
@@ -143,7 +144,6 @@ public final class RuleReloader implements AutoCloseable {
         CompiledRules running = engine.rules();
         ReloadResult result = new ReloadResult(at, false, problems, running.ruleNames().size(), running.files().size(),
                 compileTime, 0, 0, 0);
-        last = result;
         failedReloads.incrementAndGet();
         long errors = problems.stream().filter(RuleProblem::error).count();
         for (RuleProblem problem : problems) {
@@ -155,6 +155,7 @@ public final class RuleReloader implements AutoCloseable {
         }
         LOG.error("Rules in {} not reloaded ({} error(s)); the previous {} rule(s) from {} file(s) keep running",
                 dir, errors, result.rules(), result.files());
+        last = result;
         return result;
     }
 
