@@ -118,8 +118,8 @@ public record EnvelopeConfig(Path state, Breaker breaker, Map<String, ActionRule
      *   <tr><td>{@code pool.resize} ({@code max}, {@code minIdle}), {@code executor.resize} ({@code core},
      *       {@code max}), {@code executor.throttle} ({@code limit})</td><td>each of these parameters must be
      *       given {@code min} and {@code max} under {@code params}, or the action is denied naming the key to
-     *       set; steps {@code maxStepUp: 100%}, {@code maxStepDown: 50%}; cooldown up 1m, down 5m;
-     *       stabilization down 5m; tolerance 10%; rate 30 per 1h</td></tr>
+     *       set; steps {@code maxStepUp: 100%}, {@code maxStepDown: 50%} ({@code pool.resize}: 100%); cooldown
+     *       up 1m ({@code pool.resize}: 5s), down 5m; stabilization down 5m; tolerance 10%; rate 30 per 1h</td></tr>
      *   <tr><td>{@code notify.*}</td><td>allowed; cooldown 1m per target, so a rule that fires every second
      *       notifies once a minute; rate 120 per 1h</td></tr>
      *   <tr><td>any other type (third-party plugins)</td><td>allowed (any other {@code pg.*} type: only on databases
@@ -181,7 +181,11 @@ public record EnvelopeConfig(Path state, Breaker breaker, Map<String, ActionRule
                     return new ActionRules(false, false, null, Cooldown.of(Duration.ofMinutes(5)), null, null,
                             new Rate(6, Duration.ofHours(1)), List.of("*"), List.of(), List.of(), List.of(), null);
                 case "pool.resize":
-                    return resize(hourly30, "max", "minIdle");
+                    // A connection opens in milliseconds and the next sample shows what it changed: a pool may
+                    // double every 5 s and drop to what its rule recommends at once (HPA's scale-down policy,
+                    // 100% per period, after the same 5-minute window).
+                    return resize(hourly30, Amount.percent(100), new Cooldown(Duration.ofSeconds(5), Duration.ofMinutes(5)),
+                            "max", "minIdle");
                 case "executor.resize":
                     return resize(hourly30, "core", "max");
                 case "executor.throttle":
@@ -195,11 +199,15 @@ public record EnvelopeConfig(Path state, Breaker breaker, Map<String, ActionRule
         }
 
         private static ActionRules resize(Rate rate, String... params) {
+            return resize(rate, Amount.percent(50), new Cooldown(Duration.ofMinutes(1), Duration.ofMinutes(5)), params);
+        }
+
+        private static ActionRules resize(Rate rate, Amount maxStepDown, Cooldown cooldown, String... params) {
             Map<String, ParamLimits> limits = new LinkedHashMap<>();
             for (String param : params) {
-                limits.put(param, new ParamLimits(null, null, Amount.percent(100), Amount.percent(50)));
+                limits.put(param, new ParamLimits(null, null, Amount.percent(100), maxStepDown));
             }
-            return new ActionRules(true, false, limits, new Cooldown(Duration.ofMinutes(1), Duration.ofMinutes(5)),
+            return new ActionRules(true, false, limits, cooldown,
                     new Stabilization(Duration.ofMinutes(5)), Amount.percent(10), rate,
                     List.of("*"), List.of(), List.of(), List.of(), null);
         }

@@ -59,7 +59,7 @@ class CheckCommandTest {
                 "--plugins", dir.resolve("plugins").toString(), "--config", config.toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err()).contains("rules.params.pool.grow.stepp: no such rule param; pool.* params: pool.grow.exit, "
-                + "pool.grow.for, pool.grow.step, ").contains("(every param is in ../../rules/params.yaml)").doesNotContain("mvcc.");
+                + "pool.grow.for, pool.grow.retry, pool.grow.step, ").contains("(every param is in ../../rules/params.yaml)").doesNotContain("mvcc.");
     }
 
     @Test

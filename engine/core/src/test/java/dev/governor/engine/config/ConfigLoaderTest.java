@@ -222,6 +222,14 @@ class ConfigLoaderTest {
         EnvelopeConfig.ActionRules resize = EnvelopeConfig.ActionRules.builtIn("pool.resize", java.util.List.of());
         assertThat(resize.params()).containsOnlyKeys("max", "minIdle");
         assertThat(resize.params().get("max").min()).as("bounds must be configured").isNull();
+        // a pool may double every 5 s and shrink to its rule's max in one step; executors move slower
+        assertThat(resize.params().get("max").maxStepUp()).isEqualTo(EnvelopeConfig.Amount.percent(100));
+        assertThat(resize.params().get("max").maxStepDown()).isEqualTo(EnvelopeConfig.Amount.percent(100));
+        assertThat(resize.cooldown()).isEqualTo(new EnvelopeConfig.Cooldown(Duration.ofSeconds(5), Duration.ofMinutes(5)));
+        assertThat(resize.stabilization()).isEqualTo(new EnvelopeConfig.Stabilization(Duration.ofMinutes(5)));
+        EnvelopeConfig.ActionRules executor = EnvelopeConfig.ActionRules.builtIn("executor.resize", java.util.List.of());
+        assertThat(executor.params().get("max").maxStepDown()).isEqualTo(EnvelopeConfig.Amount.percent(50));
+        assertThat(executor.cooldown()).isEqualTo(new EnvelopeConfig.Cooldown(Duration.ofMinutes(1), Duration.ofMinutes(5)));
         assertThat(EnvelopeConfig.ActionRules.builtIn("cpu.affinity", java.util.List.of()).enabled()).isFalse();
         assertThat(EnvelopeConfig.ActionRules.builtIn("pg.vacuum", java.util.List.of("main", "dw")).allow())
                 .containsExactly("main/*", "dw/*");

@@ -14,19 +14,35 @@ class DefaultPoolRulesTest {
     // ---- grow --------------------------------------------------------------------------------------
 
     @Test
-    void callersWaitingOnASaturatedPoolGrowItStepByStep() {
+    void callersWaitingOnASaturatedPoolGrowItByOneConnectionEachStepByStep() {
         try (RulePack pack = new RulePack()) {
             int max = 10;
-            for (int s = 0; s <= 75; s += 5) {
-                pack.insert(pool(s, max, max, 4));
+            for (int s = 0; s <= 30; s++) {
+                // 14 callers for a pool of 10, then 24: every connection busy and the rest waiting
+                int callers = s < 8 ? 14 : 24;
+                pack.insert(pool(s, Math.min(callers, max), max, Math.max(0, callers - max)));
                 if (!pack.decisions().isEmpty()) {
                     max = (Integer) pack.decisions().get(pack.decisions().size() - 1).action().params().get("max");
                 }
             }
-            // 30 s of waiting at 10: 12; the clock starts again with the resize: 30 s of waiting at 12: 14
-            assertThat(pack.timeline()).containsExactly("30s pool.resize orders", "60s pool.resize orders");
-            assertThat(pack.decisions()).extracting(d -> d.action().params()).containsExactly(Map.of("max", 12), Map.of("max", 14));
+            // 5 s of waiting at 10 with 4 waiting: 14; the clock starts again with the resize: 5 s of waiting at
+            // 14 with 10 waiting: 24; then nobody waits
+            assertThat(pack.timeline()).containsExactly("5s pool.resize orders", "10s pool.resize orders");
+            assertThat(pack.decisions()).extracting(d -> d.action().params()).containsExactly(Map.of("max", 14), Map.of("max", 24));
             assertThat(pack.decisions().get(0).rule()).isEqualTo("Grow a pool whose callers keep waiting");
+        }
+    }
+
+    @Test
+    void aStepIsAtLeastTheGrowStepAndNeverTakenWhenNobodyWaitsAnyMore() {
+        try (RulePack pack = new RulePack()) {
+            for (int s = 0; s <= 60; s++) {
+                // one caller waits until 5 s: max + pool.grow.step (2); then every connection stays busy, but
+                // nobody waits: still in the saturated band (utilization >= 80%), yet no growth
+                pack.insert(pool(s, 10, 10, s <= 5 ? 1 : 0));
+            }
+            assertThat(pack.timeline()).containsExactly("5s pool.resize orders");
+            assertThat(pack.decisions().get(0).action().params()).isEqualTo(Map.of("max", 12));
         }
     }
 
@@ -44,24 +60,24 @@ class DefaultPoolRulesTest {
     @Test
     void waitingThatStopsBeforeItsDurationGrowsNothingAndTheNextBreachStartsAfresh() {
         try (RulePack pack = new RulePack()) {
-            for (int s = 0; s <= 120; s += 5) {
-                // waiting 0-20 s; then nobody waits and the pool is 50% used (below the exit band) until 40 s;
-                // waiting again from 40 s: grown 30 s later, at 70 s
-                boolean waiting = s <= 20 || s >= 40;
+            for (int s = 0; s <= 20; s++) {
+                // waiting 0-3 s; then nobody waits and the pool is 50% used (below the exit band) until 7 s;
+                // waiting again from 8 s: grown 5 s later, at 13 s, and again 5 s after that
+                boolean waiting = s <= 3 || s >= 8;
                 pack.insert(waiting ? pool(s, 10, 10, 3) : pool(s, 5, 10, 0));
             }
-            assertThat(pack.timeline()).containsExactly("70s pool.resize orders", "100s pool.resize orders");
+            assertThat(pack.timeline()).containsExactly("13s pool.resize orders", "18s pool.resize orders");
         }
     }
 
     @Test
     void aFullPoolWhoseWaitersComeAndGoIsOneBreach() {
         try (RulePack pack = new RulePack()) {
-            for (int s = 0; s <= 30; s += 5) {
-                // nobody waits at 10 s and 20 s, but every connection stays in use: still saturated
-                pack.insert(pool(s, 10, 10, s == 10 || s == 20 ? 0 : 2));
+            for (int s = 0; s <= 5; s++) {
+                // nobody waits at 2 s and 4 s, but every connection stays in use: still saturated
+                pack.insert(pool(s, 10, 10, s == 2 || s == 4 ? 0 : 2));
             }
-            assertThat(pack.timeline()).containsExactly("30s pool.resize orders");
+            assertThat(pack.timeline()).containsExactly("5s pool.resize orders");
         }
     }
 
@@ -72,7 +88,8 @@ class DefaultPoolRulesTest {
                 // 92 of 97 usable connections (100 minus 3 reserved) until 90 s, then 50
                 pack.insert(pool(s, 10, 10, 4), server(s, s < 90 ? 92 : 50, 0));
             }
-            assertThat(pack.timeline()).containsExactly("30s notify.log orders", "90s pool.resize orders");
+            // growth every 5 s once the database has room: the pool in these samples stays at 10
+            assertThat(pack.timeline()).startsWith("5s notify.log orders", "90s pool.resize orders", "95s pool.resize orders");
             assertThat((String) pack.decisions().get(0).action().params().get("message"))
                     .contains("not grown").contains("database main is the bottleneck");
             assertThat(pack.decisions().get(0).rule()).isEqualTo("Tell why a saturated pool is not grown");
@@ -85,17 +102,17 @@ class DefaultPoolRulesTest {
             for (int s = 0; s <= 120; s += 5) {
                 pack.insert(pool(s, 10, 10, 4), server(s, 40, 5));
             }
-            assertThat(pack.timeline()).containsExactly("30s notify.log orders");
+            assertThat(pack.timeline()).containsExactly("5s notify.log orders");
         }
     }
 
     @Test
     void aHealthyDatabaseDoesNotHoldGrowthBack() {
         try (RulePack pack = new RulePack()) {
-            for (int s = 0; s <= 30; s += 5) {
+            for (int s = 0; s <= 5; s++) {
                 pack.insert(pool(s, 10, 10, 4), server(s, 80, 4));
             }
-            assertThat(pack.timeline()).containsExactly("30s pool.resize orders");
+            assertThat(pack.timeline()).containsExactly("5s pool.resize orders");
         }
     }
 
@@ -142,10 +159,11 @@ class DefaultPoolRulesTest {
     @Test
     void theStepAndTheDurationAreParams() {
         try (RulePack pack = new RulePack(Map.of("pool.grow.step", 5, "pool.grow.for", java.time.Duration.ofSeconds(10)))) {
-            for (int s = 0; s <= 10; s += 5) {
+            for (int s = 0; s <= 10; s++) {
                 pack.insert(pool(s, 10, 10, 4));
             }
             assertThat(pack.timeline()).containsExactly("10s pool.resize orders");
+            // 4 callers wait, fewer than the step: the step
             assertThat(pack.decisions().get(0).action().params()).isEqualTo(Map.of("max", 15));
         }
     }
