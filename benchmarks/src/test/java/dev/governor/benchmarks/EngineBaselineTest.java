@@ -31,7 +31,7 @@ class EngineBaselineTest {
     void theJavaBaselineDecidesAsTheDefaultRules() throws Exception {
         List<String> java = EngineBenchmark.decisions(new DefaultPackInJava(defaultRules.params()));
 
-        assertThat(byTheRules).hasSize(30).anyMatch(d -> d.contains("Grow a pool whose callers keep waiting pool.resize orders max=12"))
+        assertThat(byTheRules).hasSize(54).anyMatch(d -> d.contains("Grow a pool whose callers keep waiting pool.resize orders max=13"))
                 .anyMatch(d -> d.contains("Shrink a pool that stays mostly idle pool.resize orders max=2"))
                 .anyMatch(d -> d.contains("Notify when GC takes too much of the time"))
                 .anyMatch(d -> d.contains("Notify when the live set stays high"))
@@ -42,9 +42,9 @@ class EngineBaselineTest {
 
     @Test
     void aBaselineWithOtherThresholdsDecidesOtherwise() throws Exception {
-        var otherParams = defaultRules.params().with(Map.of("pool.grow.step", 3L));
+        var otherParams = defaultRules.params().with(Map.of("pool.grow.step", 5L));
         List<String> java = EngineBenchmark.decisions(new DefaultPackInJava(otherParams));
 
-        assertThat(java).isNotEqualTo(byTheRules).anyMatch(d -> d.endsWith("pool.resize orders max=13"));
+        assertThat(java).isNotEqualTo(byTheRules).anyMatch(d -> d.endsWith("pool.resize orders max=15"));
     }
 }

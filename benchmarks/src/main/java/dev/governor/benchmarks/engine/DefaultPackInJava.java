@@ -186,8 +186,9 @@ public final class DefaultPackInJava implements Decider {
         Breach saturated = band("saturated|" + pool,
                 p.waiting() >= params.integer("pool.grow.waiting") && p.active() >= p.max(),
                 p.waiting() == 0 && utilization < params.number("pool.grow.exit"), now);
-        if (due(saturated, now, params.millis("pool.grow.for"), params.millis("pool.retry"))) {
-            decide(saturated, new Action("pool.resize", pool, Map.of("max", p.max() + params.integer("pool.grow.step")),
+        if (p.waiting() >= params.integer("pool.grow.waiting")
+                && due(saturated, now, params.millis("pool.grow.for"), params.millis("pool.grow.retry"))) {
+            decide(saturated, new Action("pool.resize", pool, Map.of("max", p.max() + Math.max(params.integer("pool.grow.step"), p.waiting())),
                     "Grow a pool whose callers keep waiting"), now, p);
         }
         Breach idle = band("idle|" + pool,

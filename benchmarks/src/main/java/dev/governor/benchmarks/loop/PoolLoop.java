@@ -144,7 +144,7 @@ public final class PoolLoop {
         yaml.append("rules:\n  dir: @RULES@\n  reload: false\n");
         if (tuned) {
             // Tuned: grow after 3 s of waiting, in steps of 8, every 5 s; shrink after 20 s at most 60% busy.
-            yaml.append("  params:\n    pool.grow.for: 3s\n    pool.grow.step: 8\n    pool.retry: 5s\n"
+            yaml.append("  params:\n    pool.grow.for: 3s\n    pool.grow.step: 8\n    pool.grow.retry: 5s\n    pool.retry: 5s\n"
                     + "    pool.shrink.for: 20s\n    pool.shrink.enter: 0.6\n    pool.shrink.exit: 0.75\n");
         }
         yaml.append("plugins: { dir: @PLUGINS@ }\nenvelope:\n  state: @STATE@\n  actions:\n    pool.resize:\n"
