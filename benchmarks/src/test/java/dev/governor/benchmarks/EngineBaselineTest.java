@@ -31,7 +31,7 @@ class EngineBaselineTest {
     void theJavaBaselineDecidesAsTheDefaultRules() throws Exception {
         List<String> java = EngineBenchmark.decisions(new DefaultPackInJava(defaultRules.params()));
 
-        assertThat(byTheRules).hasSize(54).anyMatch(d -> d.contains("Grow a pool whose callers keep waiting pool.resize orders max=13"))
+        assertThat(byTheRules).hasSize(66).anyMatch(d -> d.contains("Grow a pool whose callers keep waiting pool.resize orders max=13"))
                 .anyMatch(d -> d.contains("Shrink a pool that stays mostly idle pool.resize orders max=2"))
                 .anyMatch(d -> d.contains("Notify when GC takes too much of the time"))
                 .anyMatch(d -> d.contains("Notify when the live set stays high"))

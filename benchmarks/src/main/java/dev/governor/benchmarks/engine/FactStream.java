@@ -19,8 +19,9 @@ public interface FactStream {
      * What the default routes send each second for one host, one JVM and one pool, on a 10-minute cycle that
      * takes every condition of the default pack these facts can reach through its band, "for" and action:
      * the pool saturated for 50 s (grows after 5 s, and every 5 s while the stream keeps it at its old size),
-     * then idle (shrinks once idle for 5 min); memory at 95% for 200 s (notify at 2 min); CPU at 97% from 100 s to 450 s (notify at 5 min); GC taking 25% of the time
-     * from 250 s to 450 s; the live set at 90% from 200 s to 560 s (notify at 5 min).
+     * then idle (shrinks once idle for a minute); memory at 95% for 200 s (notify at 2 min); CPU at 97% from
+     * 100 s to 450 s (notify at 5 min); GC taking 25% of the time from 250 s to 450 s; the live set at 90% from
+     * 200 s to 560 s (notify at 5 min).
      */
     static FactStream defaultPack() {
         return new FactStream() {

@@ -121,12 +121,12 @@ class DefaultPoolRulesTest {
     @Test
     void aMostlyIdlePoolShrinksToItsBusiestMomentOverTheTarget() {
         try (RulePack pack = new RulePack()) {
-            for (int s = 0; s <= 360; s += 5) {
-                // 2 of 20 in use, 5 at 100 s
-                pack.insert(pool(s, s == 100 ? 5 : 2, 20, 0));
+            for (int s = 0; s <= 90; s += 5) {
+                // 2 of 20 in use, 5 at 40 s
+                pack.insert(pool(s, s == 40 ? 5 : 2, 20, 0));
             }
-            // 5 min of at most 25%: max ceil(5 / 0.7) = 8
-            assertThat(pack.timeline()).containsExactly("300s pool.resize orders");
+            // a minute of at most 25%: max ceil(5 / 0.7) = 8
+            assertThat(pack.timeline()).containsExactly("60s pool.resize orders");
             assertThat(pack.decisions().get(0).action().params()).isEqualTo(Map.of("max", 8));
             assertThat(pack.decisions().get(0).rule()).isEqualTo("Shrink a pool that stays mostly idle");
         }
@@ -135,23 +135,23 @@ class DefaultPoolRulesTest {
     @Test
     void aPoolInTheDeadBandOrBusyAgainIsNotShrunk() {
         try (RulePack pack = new RulePack()) {
-            for (int s = 0; s <= 700; s += 5) {
-                // 40% (between the bands): never idle; then 20% from 100 s, 60% (above the exit band) at 300 s,
-                // 20% again: the 5 minutes start again at 305 s
-                int active = s < 100 ? 8 : s == 300 ? 12 : 4;
+            for (int s = 0; s <= 260; s += 5) {
+                // 40% (between the bands): never idle; then 20% from 100 s, 60% (above the exit band) at 150 s,
+                // 20% again: the minute starts again at 155 s
+                int active = s < 100 ? 8 : s == 150 ? 12 : 4;
                 pack.insert(pool(s, active, 20, 0));
             }
-            assertThat(pack.timeline()).containsExactly("605s pool.resize orders");
+            assertThat(pack.timeline()).containsExactly("215s pool.resize orders");
         }
     }
 
     @Test
     void aPoolIsNeverShrunkBelowTheFloor() {
         try (RulePack pack = new RulePack()) {
-            for (int s = 0; s <= 400; s += 5) {
+            for (int s = 0; s <= 100; s += 5) {
                 pack.insert(pool(s, 0, 3, 0), pool2(s, "tiny", 0, 2, 0));
             }
-            assertThat(pack.timeline()).containsExactly("300s pool.resize orders");
+            assertThat(pack.timeline()).containsExactly("60s pool.resize orders");
             assertThat(pack.decisions().get(0).action().params()).isEqualTo(Map.of("max", 2));
         }
     }
