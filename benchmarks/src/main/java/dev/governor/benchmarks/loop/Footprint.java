@@ -19,7 +19,7 @@ import java.util.Locale;
  * 30 s. Start-up (the first rules compile) is left out: measuring starts once Governor has run for 10 s.
  * Run with the JVM options of {@code ./governor} ({@code -XX:+UseSerialGC -Xms32m -Xmx512m}).
  *
- * <p>Usage: {@code Footprint [--quick] [--root DIR]}: 10 minutes in one-minute intervals, or 60 s in 10 s ones.
+ * <p>Usage: {@code Footprint [--quick] [--root DIR]}: 10 minutes in one-minute intervals, or 45 s in 15 s ones.
  */
 public final class Footprint {
 
@@ -33,8 +33,8 @@ public final class Footprint {
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
-        long totalMillis = quick ? 60_000 : 600_000;
-        long intervalMillis = quick ? 10_000 : 60_000;
+        long totalMillis = quick ? 45_000 : 600_000;
+        long intervalMillis = quick ? 15_000 : 60_000;
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (LocalPostgres pg = new LocalPostgres("governor_bench_footprint")) {
             HikariConfig config = new HikariConfig();

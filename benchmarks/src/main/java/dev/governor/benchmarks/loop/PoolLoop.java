@@ -80,7 +80,7 @@ public final class PoolLoop {
         }
         Files.createDirectories(results);
         List<Phase> schedule = quick
-                ? List.of(new Phase(4, 3_000), new Phase(32, 12_000), new Phase(4, 5_000))
+                ? List.of(new Phase(4, 2_000), new Phase(32, 8_000), new Phase(4, 3_000))
                 : List.of(new Phase(4, 20_000), new Phase(32, 40_000), new Phase(4, 40_000));
         // After the schedule, Governor variants keep 4 callers until the pool holds at most 6 connections, up to this.
         long tailMillis = quick ? 0 : 11 * 60_000;

@@ -11,10 +11,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import oshi.SystemInfo;
 import oshi.hardware.CentralProcessor;
 import oshi.hardware.GlobalMemory;
@@ -25,10 +28,11 @@ import oshi.software.os.OperatingSystem;
 /**
  * Samples the host and this process (sampler {@code host}): one {@link HostSample}, one
  * {@link dev.governor.api.NetworkSample} per network interface and one {@link dev.governor.api.TcpConnections}
- * per sample. Host figures come from OSHI, through one {@link SystemInfo} that lives as long as the sampler;
- * this process's CPU time and file descriptors from the JDK's operating-system MXBean (OSHI where the JDK
- * cannot tell). CPU loads and network rates are computed between this sample's counters and the previous
- * one's, so the first sample waits half a second for a second reading.
+ * per sample, or only those of them its {@code facts} option names. Host figures come from OSHI, through one
+ * {@link SystemInfo} that lives as long as the sampler; this process's CPU time and file descriptors from the
+ * JDK's operating-system MXBean (OSHI where the JDK cannot tell). CPU loads and network rates are computed
+ * between this sample's counters and the previous one's, so the first sample waits half a second for a second
+ * reading (unless it takes TCP counts only, which need none).
  *
  * <p>Inside a control group with limits (a container), {@link HostSample} shows the group's view, read by
  * {@link ContainerLimits}: with a memory limit below the host's memory, {@code memoryTotal} is the limit,
@@ -41,11 +45,17 @@ import oshi.software.os.OperatingSystem;
  *
  * <p>Options:
  * <ul>
- *   <li>{@code network} ({@code true}): {@code false} reports no network interfaces;</li>
+ *   <li>{@code facts} ({@code host,network,tcp}): a comma list of what to sample, {@code host}
+ *       ({@link HostSample}), {@code network} ({@link dev.governor.api.NetworkSample}) and {@code tcp}
+ *       ({@link dev.governor.api.TcpConnections}). Counting TCP connections is most of a sample's cost on Linux
+ *       (see {@link TcpStates}), so the default routes take {@code facts=host,network} every second and
+ *       {@code facts=tcp} every 30 s from a second endpoint, which sends no {@link HostSample} of its own;</li>
+ *   <li>{@code network}, {@code tcp} ({@code true}): the older form, {@code false} leaves out network interfaces
+ *       or TCP counts ({@link HostSample} is always sampled then). Beside {@code facts} they may only repeat
+ *       what {@code facts} says ({@code facts=host&tcp=false}); a switch that contradicts it
+ *       ({@code facts=host,tcp&tcp=false}) is refused, as is an unknown name in {@code facts};</li>
  *   <li>{@code interfaces}: a comma list of interface names or globs ({@code eth*,ens?}) to report; by default
- *       every interface but loopback;</li>
- *   <li>{@code tcp} ({@code true}): {@code false} skips counting TCP connections, which is most of a sample's
- *       cost on Linux (see {@link TcpStates}).</li>
+ *       every interface but loopback.</li>
  * </ul>
  *
  * <p>Cost once warm, on a 2-core VM shared with other builds: a whole sample about 1.5 ms median, of which
@@ -57,25 +67,111 @@ public final class HostSampler implements Sampler {
     private static final long FIRST_SAMPLE_WAIT_MILLIS = 500;
 
     /** The sampler's options; see the class comment. */
-    record Options(boolean network, boolean tcp, List<String> interfaces) {
+    record Options(Set<Kind> facts, List<String> interfaces) {
 
-        static final Options DEFAULTS = new Options(true, true, List.of());
+        /** What a {@code governor-sample:host} endpoint can sample, by the names {@code facts} takes. */
+        enum Kind {
+            /** {@link HostSample}. */
+            HOST,
+            /** {@link dev.governor.api.NetworkSample}, one per interface. */
+            NETWORK,
+            /** {@link dev.governor.api.TcpConnections}. */
+            TCP;
 
-        static final Set<String> NAMES = Set.of("network", "tcp", "interfaces");
+            String optionName() {
+                return name().toLowerCase(Locale.ROOT);
+            }
+
+            static String allNames() {
+                return Arrays.stream(values()).map(Kind::optionName).collect(Collectors.joining(","));
+            }
+        }
+
+        static final Options DEFAULTS = new Options(EnumSet.allOf(Kind.class), List.of());
+
+        static final String FACTS = "facts";
+        static final String NETWORK = "network";
+        static final String TCP = "tcp";
+        static final String INTERFACES = "interfaces";
+
+        static final Set<String> NAMES = Set.of(FACTS, NETWORK, TCP, INTERFACES);
 
         Options {
+            if (facts.isEmpty()) {
+                throw new IllegalArgumentException("host: facts must name at least one of " + Kind.allNames());
+            }
+            facts = Collections.unmodifiableSet(EnumSet.copyOf(facts));
             interfaces = List.copyOf(interfaces);
         }
 
-        /** @throws IllegalArgumentException naming the option and what it expects */
-        static Options parse(Map<String, String> options) {
-            return new Options(bool(options, "network"), bool(options, "tcp"), interfaces(options.get("interfaces")));
+        boolean host() {
+            return facts.contains(Kind.HOST);
         }
 
-        private static boolean bool(Map<String, String> options, String name) {
+        boolean network() {
+            return facts.contains(Kind.NETWORK);
+        }
+
+        boolean tcp() {
+            return facts.contains(Kind.TCP);
+        }
+
+        /**
+         * Reads {@code facts}, or without it the switches {@code network} and {@code tcp} (the older form). With
+         * {@code facts}, a switch may only repeat what {@code facts} says.
+         *
+         * @throws IllegalArgumentException naming the option and what it expects
+         */
+        static Options parse(Map<String, String> options) {
+            Boolean network = bool(options, NETWORK);
+            Boolean tcp = bool(options, TCP);
+            List<String> interfaces = interfaces(options.get(INTERFACES));
+            String text = options.get(FACTS);
+            if (text == null) {
+                Set<Kind> facts = EnumSet.of(Kind.HOST);
+                if (network == null || network) {
+                    facts.add(Kind.NETWORK);
+                }
+                if (tcp == null || tcp) {
+                    facts.add(Kind.TCP);
+                }
+                return new Options(facts, interfaces);
+            }
+            Set<Kind> facts = kinds(text);
+            agree(text, facts, Kind.NETWORK, network);
+            agree(text, facts, Kind.TCP, tcp);
+            return new Options(facts, interfaces);
+        }
+
+        private static Set<Kind> kinds(String text) {
+            Set<Kind> facts = EnumSet.noneOf(Kind.class);
+            for (String item : text.split(",", -1)) {
+                String name = item.strip();
+                Kind kind = Arrays.stream(Kind.values()).filter(k -> k.optionName().equals(name.toLowerCase(Locale.ROOT)))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("host: option facts='" + text + "' has "
+                                + (name.isEmpty() ? "an empty entry" : "an unknown entry '" + name + "'")
+                                + "; expected a comma list of " + Kind.allNames()));
+                facts.add(kind);
+            }
+            return facts;
+        }
+
+        /** A switch given beside {@code facts} must say the same, or which one wins would be a guess. */
+        private static void agree(String text, Set<Kind> facts, Kind kind, Boolean on) {
+            if (on != null && on != facts.contains(kind)) {
+                String name = kind.optionName();
+                throw new IllegalArgumentException("host: options facts='" + text + "' and " + name + "=" + on
+                        + " disagree: facts " + (on ? "leaves out " : "names ") + name + "; drop " + name
+                        + " and let facts say what to sample");
+            }
+        }
+
+        /** The switch's value; null when it is not given. */
+        private static Boolean bool(Map<String, String> options, String name) {
             String value = options.get(name);
             if (value == null) {
-                return true;
+                return null;
             }
             return switch (value.strip().toLowerCase(Locale.ROOT)) {
                 case "true" -> true;
@@ -112,6 +208,7 @@ public final class HostSampler implements Sampler {
     private final NetworkInterfaces network;
     private final TcpStates tcp;
 
+    private boolean first = true;
     private long[] previousTicks;
     private long previousNanos;
     private long previousProcessNanos;
@@ -170,19 +267,27 @@ public final class HostSampler implements Sampler {
 
     @Override
     public synchronized List<Fact> sample() throws InterruptedException, IOException {
-        if (previousTicks == null) {
-            previousTicks = processor.getSystemCpuLoadTicks();
-            previousNanos = System.nanoTime();
-            previousProcessNanos = process.cpuNanos();
-            previousGroupCpuNanos = cgroup.read().cpuUsageNanos();
+        if (first) {
+            first = false;
+            // CPU loads and network rates need a reading to compare with; TCP counts do not.
+            if (options.host()) {
+                previousTicks = processor.getSystemCpuLoadTicks();
+                previousNanos = System.nanoTime();
+                previousProcessNanos = process.cpuNanos();
+                previousGroupCpuNanos = cgroup.read().cpuUsageNanos();
+            }
             if (options.network()) {
                 network.baseline();
             }
-            Thread.sleep(FIRST_SAMPLE_WAIT_MILLIS);
+            if (options.host() || options.network()) {
+                Thread.sleep(FIRST_SAMPLE_WAIT_MILLIS);
+            }
         }
         Instant at = clock.instant();
         List<Fact> facts = new ArrayList<>();
-        facts.add(hostSample(at));
+        if (options.host()) {
+            facts.add(hostSample(at));
+        }
         if (options.network()) {
             facts.addAll(network.sample(host, at));
         }

@@ -25,6 +25,9 @@ class SampleCommandIT {
                 .contains("HostSample", "TcpConnections", "JvmSample", "MemoryPoolSample")
                 .as("no database is configured, so no PostgreSQL facts")
                 .noneMatch(type -> type.startsWith("Pg"));
+        assertThat(facts).as("one endpoint samples the host, another only its TCP connections")
+                .filteredOn(f -> f.get("type").asText().equals("HostSample")).hasSize(1);
+        assertThat(facts).filteredOn(f -> f.get("type").asText().equals("TcpConnections")).hasSize(1);
         JsonNode host = facts.stream().filter(f -> f.get("type").asText().equals("HostSample")).findFirst().orElseThrow();
         assertThat(host.get("cpuLoad").asDouble()).isBetween(0.0, 1.0);
         assertThat(host.get("memoryTotal").asLong()).isPositive();

@@ -1,5 +1,8 @@
 package dev.governor.engine.sample;
 
+import static dev.governor.engine.sample.HostSampler.Options.Kind.HOST;
+import static dev.governor.engine.sample.HostSampler.Options.Kind.NETWORK;
+import static dev.governor.engine.sample.HostSampler.Options.Kind.TCP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.governor.api.Fact;
@@ -21,6 +24,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -57,7 +61,7 @@ class HostSamplerIT {
 
     @Test
     void openingFiftyFilesRaisesOpenFilesByAtLeastFifty(@TempDir Path dir) throws Exception {
-        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(false, false, List.of()))) {
+        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(Set.of(HOST), List.of()))) {
             long before = host(sampler.sample()).openFiles();
             List<FileChannel> files = new ArrayList<>();
             try {
@@ -78,7 +82,7 @@ class HostSamplerIT {
     @Test
     void loopbackRatesRiseWithTrafficSentBetweenSamples() throws Exception {
         long bytes = 5 * MIB;
-        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(true, false, List.of("lo")))) {
+        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(Set.of(HOST, NETWORK), List.of("lo")))) {
             long start = System.nanoTime();
             assertThat(network(sampler.sample())).extracting(NetworkSample::iface).containsExactly("lo");
             send(bytes);
@@ -113,7 +117,7 @@ class HostSamplerIT {
 
     @Test
     void leavesLoopbackOutByDefault() throws Exception {
-        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(true, false, List.of()))) {
+        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(Set.of(HOST, NETWORK), List.of()))) {
             List<Fact> facts = sampler.sample();
 
             assertThat(network(facts)).extracting(NetworkSample::iface).doesNotContain("lo");
@@ -123,15 +127,47 @@ class HostSamplerIT {
 
     @Test
     void networkFalseReportsOnlyTheHost() throws Exception {
-        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(false, false, List.of("lo")))) {
+        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(Set.of(HOST), List.of("lo")))) {
             assertThat(sampler.sample()).singleElement().isInstanceOf(HostSample.class);
+        }
+    }
+
+    @Test
+    void factsTcpSendsOnlyTcpConnectionsWithoutWaitingForASecondCpuReading() throws Exception {
+        try (Sampler sampler = Samplers.builtIn(clock).get("host").create(Map.of("facts", "tcp"))) {
+            long start = System.nanoTime();
+            List<? extends Fact> first = sampler.sample();
+            long millis = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(first).singleElement().isInstanceOf(TcpConnections.class);
+            assertThat(millis).as("the first sample does not sleep for CPU counters it does not read").isLessThan(500);
+            assertThat(sampler.sample()).singleElement().isInstanceOf(TcpConnections.class);
+        }
+    }
+
+    @Test
+    void factsHostSendsNoNetworkSampleNorTcpConnections() throws Exception {
+        try (Sampler sampler = Samplers.builtIn(clock).get("host").create(Map.of("facts", "host", "interfaces", "*"))) {
+            assertThat(sampler.sample()).singleElement().isInstanceOf(HostSample.class);
+            assertThat(sampler.sample()).singleElement().isInstanceOf(HostSample.class);
+        }
+    }
+
+    @Test
+    void factsHostAndNetworkSendsEveryInterfaceButNoTcpConnections() throws Exception {
+        try (Sampler sampler = Samplers.builtIn(clock).get("host").create(Map.of("facts", "host,network", "interfaces", "lo"))) {
+            List<? extends Fact> facts = sampler.sample();
+
+            assertThat(facts).hasSize(2).hasOnlyElementsOfTypes(HostSample.class, NetworkSample.class)
+                    .noneMatch(TcpConnections.class::isInstance);
+            assertThat(network(List.copyOf(facts))).extracting(NetworkSample::iface).containsExactly("lo");
         }
     }
 
     @Test
     void tcpCountsGrowWithAListeningSocketAndItsConnections() throws Exception {
         int connections = 10;
-        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(false, true, List.of()))) {
+        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(Set.of(HOST, TCP), List.of()))) {
             TcpConnections before = tcp(sampler.sample());
             List<Socket> sockets = new ArrayList<>();
             try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
@@ -165,7 +201,7 @@ class HostSamplerIT {
         Path cpuStat = Files.writeString(group.resolve("cpu.stat"), "usage_usec 1000000\n");
         Path procSelf = Files.writeString(dir.resolve("cgroup-of-self"), "0::/app\n");
 
-        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(false, false, List.of()), root, procSelf,
+        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(Set.of(HOST), List.of()), root, procSelf,
                 null)) {
             long start = System.nanoTime();
             HostSample first = host(sampler.sample());
@@ -198,7 +234,7 @@ class HostSamplerIT {
         Files.writeString(group.resolve("cpu.max"), "max 100000\n");
         Path procSelf = Files.writeString(dir.resolve("cgroup-of-self"), "0::/app\n");
 
-        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(false, false, List.of()), root, procSelf,
+        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(Set.of(HOST), List.of()), root, procSelf,
                 null)) {
             HostSample host = host(sampler.sample());
 
@@ -212,7 +248,7 @@ class HostSamplerIT {
     @Test
     void everyFactReadsBackEqualFromItsJsonLine() throws Exception {
         FactCodec codec = new FactCodec(clock);
-        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(true, true, List.of("*")))) {
+        try (HostSampler sampler = new HostSampler(clock, new HostSampler.Options(Set.of(HOST, NETWORK, TCP), List.of("*")))) {
             List<Fact> facts = sampler.sample();
 
             assertThat(facts).hasAtLeastOneElementOfType(HostSample.class).hasAtLeastOneElementOfType(NetworkSample.class)
@@ -239,6 +275,23 @@ class HostSamplerIT {
         String problem = CamelRoutes.checkRoute(file, new FactCodec(clock), Samplers.builtIn(clock));
 
         assertThat(problem).contains("host: unknown option value network='maybe'; expected true or false");
+    }
+
+    @Test
+    void governorCheckNamesTheValidFactsWhenOneIsUnknown(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("host.yaml"), """
+                - route:
+                    from:
+                      uri: governor-sample:host
+                      parameters: { period: 30s, facts: "tcp,sockets" }
+                      steps:
+                        - to: governor:facts
+                """);
+
+        String problem = CamelRoutes.checkRoute(file, new FactCodec(clock), Samplers.builtIn(clock));
+
+        assertThat(problem).contains("host: option facts='tcp,sockets' has an unknown entry 'sockets'; "
+                + "expected a comma list of host,network,tcp");
     }
 
     /** Sends bytes over a loopback connection and waits until they have all been read. */
